@@ -1,0 +1,142 @@
+// The command line: `buildx-fix diagnose | rules list | rules test | chat`. Argument parsing
+// is commander's; this file only wires options to the engine and renderers.
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { createEngine, rulesDirsFromEnv } from "../../engine/index.js";
+import { InputError } from "../../engine/normalize.js";
+import { RuleLoadError } from "../../rules/errors.js";
+import { testRuleExamples } from "../../rules/example-test.js";
+import { LogTooLargeError, decodeLog } from "../../input/decode-log.js";
+import { renderJson } from "../../renderers/json.js";
+import { renderMarkdown } from "../../renderers/markdown.js";
+import { renderTerminal, wantsColor } from "../../renderers/terminal.js";
+import { runTerminalChat } from "../local/terminal-chat.js";
+
+export interface CliIO {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A usage error or unreadable input: one line on stderr, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+async function readLog(file: string | undefined, io: CliIO): Promise<string> {
+  if (!file || file === "-") {
+    if (!file && io.stdin.isTTY) throw new UsageError("no log given: pass a FILE, or pipe the log into stdin (buildx-fix diagnose - < build.log)");
+    return decodeLog(await readStdin(io.stdin));
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(`cannot read ${file}: ${e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message}`);
+  }
+  return decodeLog(bytes);
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command("buildx-fix")
+    .description("Diagnose failed Docker / buildx builds from their logs: the cause, the command that fixes it, the docs.")
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError(false);
+
+  const rulesOption = () => new Option("--rules <dir>", "also load team rules from DIR (repeatable; RULES_DIR works too)").argParser(collect).default([] as string[]);
+  const dirsOf = (opts: { rules: string[] }) => [...rulesDirsFromEnv(io.env), ...opts.rules];
+
+  program
+    .command("diagnose")
+    .description("diagnose a build log from FILE or stdin")
+    .argument("[file]", "the log file (.log, .txt, .gz); - or nothing reads stdin")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .option("--json", "same as --format json")
+    .addOption(new Option("--lang <lang>", "answer language").choices(["en", "zh", "auto"]).default("auto"))
+    .addOption(rulesOption())
+    .action(async (file: string | undefined, opts: { format: string; json?: boolean; lang: "en" | "zh" | "auto"; rules: string[] }) => {
+      const engine = createEngine({ extraDirs: dirsOf(opts) });
+      const log = await readLog(file, io);
+      const result = engine.diagnose(log, { lang: opts.lang });
+      const format = opts.json ? "json" : opts.format;
+      const out =
+        format === "json" ? renderJson(result) : format === "markdown" ? renderMarkdown(result) : renderTerminal(result, { color: wantsColor(io.stdout) });
+      io.stdout.write(out.endsWith("\n") ? out : `${out}\n`);
+    });
+
+  const rules = program.command("rules").description("list or test the rules");
+  rules
+    .command("list")
+    .description("list the causes buildx-fix knows")
+    .addOption(rulesOption())
+    .option("--json", "print JSON")
+    .action((opts: { rules: string[]; json?: boolean }) => {
+      const engine = createEngine({ extraDirs: dirsOf(opts) });
+      const list = engine.rules.map(({ rule, builtin, file }) => ({ id: rule.id, title: rule.title.en, category: rule.category, confidence: rule.confidence, source: builtin ? "built-in" : file }));
+      if (opts.json) io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      else {
+        const width = Math.max(...list.map((r) => r.id.length));
+        for (const r of list) io.stdout.write(`${r.id.padEnd(width)}  ${r.category.padEnd(10)}  ${r.title}${r.source === "built-in" ? "" : `  (${r.source})`}\n`);
+        io.stdout.write(`${list.length} rules\n`);
+      }
+    });
+  rules
+    .command("test")
+    .description("run every rule's examples (with DIR: the rules in DIR, against the built-in pack plus DIR)")
+    .argument("[dir]", "a directory of team rules")
+    .action((dir: string | undefined) => {
+      const extra = [...rulesDirsFromEnv(io.env), ...(dir ? [dir] : [])];
+      const engine = createEngine({ extraDirs: extra });
+      const subject = dir ? engine.rules.filter((r) => !r.builtin) : engine.rules;
+      const report = testRuleExamples(engine, subject);
+      for (const f of report.failures) io.stdout.write(`FAIL ${f.ruleId} ${f.example} (${f.file}): ${f.problem}\n`);
+      io.stdout.write(`${report.rules} rules, ${report.examples} examples: ${report.examples - report.failures.length} passed, ${report.failures.length} failed\n`);
+      if (report.failures.length) process.exitCode = 1;
+    });
+
+  program
+    .command("chat")
+    .description("terminal chat: paste a log, end with an empty line or Ctrl-D, get the answer the bot would post")
+    .addOption(new Option("--lang <lang>", "answer language").choices(["en", "zh", "auto"]).default("auto"))
+    .addOption(rulesOption())
+    .action(async (opts: { lang: "en" | "zh" | "auto"; rules: string[] }) => {
+      const engine = createEngine({ extraDirs: dirsOf(opts) });
+      await runTerminalChat({ engine, input: io.stdin, output: io.stdout, lang: opts.lang });
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (0 ran, 1 rule tests failed, 2 usage or input error). */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with code 0.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UsageError || err instanceof InputError || err instanceof LogTooLargeError) {
+      io.stderr.write(`buildx-fix: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof RuleLoadError) {
+      io.stderr.write(`buildx-fix: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

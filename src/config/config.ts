@@ -1,0 +1,41 @@
+// Settings from the environment, parsed once at start-up. A bad value stops the process
+// with a message naming the variable, instead of failing later inside a handler.
+import { z } from "zod";
+
+const bytes = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  RULES_DIR: z.string().optional(),
+  KEYV_URL: z.string().optional(),
+  MAX_LOG_BYTES: bytes.default(50 * 1024 * 1024),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_APP_TOKEN: z.string().optional(),
+  DISCORD_TOKEN: z.string().optional(),
+  DISCORD_APPLICATION_ID: z.string().optional(),
+});
+
+export type Config = z.infer<typeof envSchema> & { rulesDirs: string[]; chatConfigured: boolean };
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings in .env files mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    rulesDirs: (c.RULES_DIR ?? "").split(/[:;]/).filter(Boolean),
+    chatConfigured: Boolean(c.SLACK_BOT_TOKEN || c.SLACK_APP_TOKEN || c.DISCORD_TOKEN),
+  };
+}

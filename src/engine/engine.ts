@@ -1,0 +1,224 @@
+// The rule engine: one keyword scan over the log, then each rule's patterns on the few lines
+// that hold its keywords, then conditions, suppression and ranking. Deterministic: the same
+// log and rules always give the same answer.
+import type { LoadedRule } from "../rules/load.js";
+import type { Condition, Confidence, DocLink, FixTemplate, LocalText, MatchSpec, RuleFile } from "../rules/schema.js";
+import { detectLang } from "../i18n/detect-lang.js";
+import { redact, redactRecord } from "../redact/secrets.js";
+import { FactState, PROBES, type Probe } from "./facts.js";
+import { assertLogText, cleanLine, prepareText } from "./normalize.js";
+import { KeywordScanner, LineCounter, linesAround } from "./scan.js";
+import { fillTemplate } from "./template.js";
+import type { DiagnoseOptions, DiagnoseResult, Diagnosis, Evidence, Facts, Lang } from "./types.js";
+
+interface NearCheck {
+  re: RegExp;
+  within: number;
+}
+
+interface Matcher {
+  rule: RuleFile;
+  variant?: string;
+  title: LocalText;
+  summary: LocalText;
+  fix: FixTemplate[];
+  docs: DocLink[];
+  confidence: Confidence;
+  any: RegExp[];
+  near: NearCheck[];
+  notNear: NearCheck[];
+  when: Condition[];
+  whenNot: Condition[];
+  unless: string[];
+}
+
+interface Hit {
+  start: number;
+  end: number;
+  text: string;
+  groups: Facts;
+}
+
+/** Evidence lines kept per rule: enough to show where, not the whole log. */
+const MAX_EVIDENCE = 5;
+const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
+
+function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<RuleFile["variants"]>[number]): Matcher {
+  const flags = spec.caseSensitive ? "u" : "iu";
+  const near = (n: { pattern: string; within: number }): NearCheck => ({ re: new RegExp(n.pattern, flags), within: n.within });
+  const m: Matcher = {
+    rule,
+    title: variant?.title ?? rule.title,
+    summary: variant?.summary ?? rule.summary,
+    fix: variant?.fix ?? rule.fix,
+    docs: variant?.docs ?? rule.docs,
+    confidence: variant?.confidence ?? rule.confidence,
+    any: spec.any.map((src) => new RegExp(src, flags)),
+    near: spec.near.map(near),
+    notNear: spec.notNear.map(near),
+    when: spec.when,
+    whenNot: spec.whenNot,
+    unless: spec.unless,
+  };
+  if (variant) m.variant = variant.name;
+  return m;
+}
+
+type Consumer = { kind: "matcher"; index: number } | { kind: "probe"; probe: Probe };
+
+export class RuleEngine {
+  private readonly matchers: Matcher[] = [];
+  private readonly byKeyword = new Map<string, Consumer[]>();
+  private readonly scanner: KeywordScanner;
+
+  constructor(readonly rules: LoadedRule[]) {
+    const add = (keyword: string, c: Consumer) => {
+      const k = keyword.toLowerCase();
+      const list = this.byKeyword.get(k) ?? [];
+      list.push(c);
+      this.byKeyword.set(k, list);
+    };
+    for (const { rule } of rules) {
+      const specs: Array<[MatchSpec, NonNullable<RuleFile["variants"]>[number] | undefined]> = [];
+      // Variants first: the first variant that matches wins over the rule's plain matcher.
+      for (const v of rule.variants ?? []) specs.push([v.match, v]);
+      if (rule.match) specs.push([rule.match, undefined]);
+      for (const [spec, variant] of specs) {
+        const index = this.matchers.push(compileMatcher(rule, spec, variant)) - 1;
+        for (const k of spec.keywords) add(k, { kind: "matcher", index });
+      }
+    }
+    for (const probe of PROBES) for (const k of probe.keywords) add(k, { kind: "probe", probe });
+    this.scanner = new KeywordScanner(this.byKeyword.keys());
+  }
+
+  diagnose(input: string, opts: DiagnoseOptions = {}): DiagnoseResult {
+    const text = prepareText(input);
+    assertLogText(text);
+    const state = new FactState();
+    const hits = new Map<number, Hit[]>();
+
+    for (const line of this.scanner.scan(text)) {
+      const clean = cleanLine(text.slice(line.start, line.end));
+      if (clean.github) state.conditions.add("github-actions");
+      if (clean.step !== undefined) state.dockerLog = true;
+      if (!clean.text) continue;
+      const matchersTried = new Set<number>();
+      const probesRun = new Set<Probe>();
+      for (const k of line.keywords) {
+        for (const c of this.byKeyword.get(k) ?? []) {
+          if (c.kind === "probe") {
+            if (!probesRun.has(c.probe)) {
+              probesRun.add(c.probe);
+              c.probe.visit(clean.text, state);
+            }
+          } else if (!matchersTried.has(c.index)) {
+            matchersTried.add(c.index);
+            this.tryMatcher(c.index, line.start, line.end, clean.text, hits);
+          }
+        }
+      }
+    }
+
+    const facts = state.finish();
+    const conditions = [...state.conditions].sort();
+    const lang = opts.lang && opts.lang !== "auto" ? opts.lang : detectLang(input);
+    const diagnoses = this.decide(text, hits, state, facts, lang);
+    return {
+      source: diagnoses.length ? "rules" : "none",
+      lang,
+      diagnoses,
+      facts: redactRecord(facts),
+      conditions,
+      dockerLog: state.dockerLog,
+    };
+  }
+
+  private tryMatcher(index: number, start: number, end: number, text: string, hits: Map<number, Hit[]>): void {
+    const m = this.matchers[index]!;
+    for (const re of m.any) {
+      const found = re.exec(text);
+      if (!found) continue;
+      const list = hits.get(index) ?? [];
+      const groups: Facts = {};
+      for (const [k, v] of Object.entries(found.groups ?? {})) if (v) groups[k] = v;
+      // Keep the first hits and always the latest one: the last error is often the decisive one.
+      if (list.length >= MAX_EVIDENCE) list.pop();
+      list.push({ start, end, text, groups });
+      hits.set(index, list);
+      return;
+    }
+  }
+
+  private decide(text: string, hits: Map<number, Hit[]>, state: FactState, facts: Facts, lang: Lang): Diagnosis[] {
+    type Found = { matcher: Matcher; hits: Hit[] };
+    const byRule = new Map<string, Found>();
+    // Matchers are in rule order with variants first, so the first surviving one per rule wins.
+    const indexes = [...hits.keys()].sort((a, b) => a - b);
+    for (const index of indexes) {
+      const matcher = this.matchers[index]!;
+      if (byRule.has(matcher.rule.id)) continue;
+      if (!matcher.when.every((c) => state.conditions.has(c))) continue;
+      if (matcher.whenNot.some((c) => state.conditions.has(c))) continue;
+      const kept = hits.get(index)!.filter((h) => this.contextHolds(text, h, matcher));
+      if (kept.length) byRule.set(matcher.rule.id, { matcher, hits: kept });
+    }
+    // A rule stands down when a rule it defers to also matched (decided on the set before
+    // suppression, so the order of rules never matters).
+    const matched = new Set(byRule.keys());
+    const survivors = [...byRule.values()].filter((f) => !f.matcher.unless.some((id) => matched.has(id)));
+
+    const counter = new LineCounter(text);
+    const withLines = survivors.map((f) => ({ ...f, lines: [] as number[] }));
+    // Line numbers are counted in one forward pass over every evidence offset.
+    const offsets = withLines.flatMap((f, fi) => f.hits.map((h, hi) => ({ fi, hi, start: h.start }))).sort((a, b) => a.start - b.start);
+    for (const o of offsets) withLines[o.fi]!.lines[o.hi] = counter.lineAt(o.start);
+
+    const diagnoses = withLines.map(({ matcher, hits: hs, lines }) => this.toDiagnosis(matcher, hs, lines, facts, lang, state.dockerLog));
+    diagnoses.sort(
+      (a, b) =>
+        CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] ||
+        b.priority - a.priority ||
+        (a.evidence[0]?.line ?? 0) - (b.evidence[0]?.line ?? 0) ||
+        (a.ruleId < b.ruleId ? -1 : 1),
+    );
+    return diagnoses;
+  }
+
+  private contextHolds(text: string, hit: Hit, m: Matcher): boolean {
+    if (m.near.length === 0 && m.notNear.length === 0) return true;
+    const widest = Math.max(...m.near.map((n) => n.within), ...m.notNear.map((n) => n.within));
+    const { before, after } = linesAround(text, hit.start, hit.end, widest);
+    // Each line with its distance from the evidence line, to honour a smaller `within`.
+    const around: Array<[string, number]> = [[hit.text, 0]];
+    before.forEach((l, i) => around.push([cleanLine(l).text, i + 1]));
+    after.forEach((l, i) => around.push([cleanLine(l).text, i + 1]));
+    const seen = (n: NearCheck): boolean => around.some(([line, d]) => d <= n.within && n.re.test(line));
+    return m.near.every(seen) && !m.notNear.some(seen);
+  }
+
+  private toDiagnosis(m: Matcher, hits: Hit[], lines: number[], base: Facts, lang: Lang, dockerLog: boolean): Diagnosis {
+    const facts: Facts = { ...base };
+    for (const h of hits) for (const [k, v] of Object.entries(h.groups)) facts[k] ??= v;
+    // The rule's own captures are more precise than whole-log guesses (first hit wins).
+    for (const [k, v] of Object.entries(hits[0]?.groups ?? {})) facts[k] = v;
+    if (m.variant) facts.variant = m.variant;
+    const safe = redactRecord(facts);
+    const evidence: Evidence[] = hits.map((h, i) => ({ line: lines[i] ?? 0, text: redact(h.text.length > 500 ? `${h.text.slice(0, 500)} …` : h.text) }));
+    // Outside a Docker log the same words mean something else: never be confident there.
+    const confidence: Confidence = dockerLog ? m.confidence : "low";
+    const d: Diagnosis = {
+      ruleId: m.rule.id,
+      title: m.title[lang],
+      confidence,
+      priority: m.rule.priority,
+      summary: fillTemplate(m.summary[lang], safe),
+      fix: m.fix.map((f) => ({ description: fillTemplate(f.description[lang], safe), command: fillTemplate(f.command, safe) })),
+      docs: m.docs,
+      evidence,
+      facts: safe,
+    };
+    if (m.variant) d.variant = m.variant;
+    return d;
+  }
+}

@@ -1,0 +1,259 @@
+// Facts the fix commands are filled with, and the log-level conditions rules may ask for.
+// Each probe declares the keywords that make a line worth its look, so probes ride on the
+// same single keyword scan as the rules.
+import type { Condition } from "../rules/schema.js";
+import type { Facts } from "./types.js";
+import { IMAGE_TOKEN, displayImage, registryOf } from "./image-ref.js";
+import { PLATFORM_LIST, normalizePlatform, samePlatform } from "./platform.js";
+
+/** What the probes gather while the scan walks the log. */
+export class FactState {
+  readonly conditions = new Set<Condition>();
+  /** Any sign that this is Docker output at all. */
+  dockerLog = false;
+  image?: string;
+  /** Images seen in error messages (pull/push targets); used when no command names one. */
+  errorImage?: string;
+  platforms?: string;
+  hostPlatform?: string;
+  imagePlatform?: string;
+  builder?: string;
+  driver?: string;
+  baseImage?: string;
+  command?: string;
+  exitCode?: string;
+  dockerfile?: string;
+  context?: string;
+  armRunner = false;
+
+  finish(): Facts {
+    const facts: Facts = {};
+    const image = this.image ?? this.errorImage;
+    if (image) {
+      facts.image = image;
+      facts.registry = registryOf(image);
+    }
+    if (!this.hostPlatform && this.conditions.has("github-actions")) {
+      // GitHub's hosted runners are amd64 unless an arm64 runner label shows up.
+      this.hostPlatform = this.armRunner ? "linux/arm64" : "linux/amd64";
+    }
+    if (this.hostPlatform) facts.hostPlatform = normalizePlatform(this.hostPlatform);
+    if (this.platforms) {
+      facts.platforms = this.platforms;
+      const list = this.platforms.split(",");
+      if (list.length > 1) this.conditions.add("cross-platform");
+      const foreign = facts.hostPlatform ? list.find((p) => !samePlatform(p, facts.hostPlatform!)) : undefined;
+      if (foreign) {
+        facts.targetPlatform = normalizePlatform(foreign);
+        this.conditions.add("cross-platform");
+      } else if (list.length === 1 && list[0]) {
+        facts.targetPlatform = normalizePlatform(list[0]);
+      }
+    }
+    if (this.imagePlatform) {
+      facts.imagePlatform = this.imagePlatform;
+      if (facts.hostPlatform && !samePlatform(this.imagePlatform, facts.hostPlatform)) this.conditions.add("cross-platform");
+    }
+    for (const key of ["builder", "driver", "baseImage", "command", "exitCode", "dockerfile", "context"] as const) {
+      const v = this[key];
+      if (v) facts[key] = v;
+    }
+    return facts;
+  }
+}
+
+export interface Probe {
+  keywords: string[];
+  visit(line: string, state: FactState): void;
+}
+
+/** Splits a shell command line into words, honouring simple quotes. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) words.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return words;
+}
+
+// Options of `docker build` / `docker run` that take a value, so their value is not taken
+// for the context or the image.
+const BUILD_VALUE_FLAGS = new Set(
+  "--build-arg --cache-from --cache-to --target --secret --ssh --label --network --progress --iidfile --metadata-file --provenance --sbom --attest --annotation --add-host --build-context --shm-size --ulimit -o --output --allow --call --cgroup-parent --isolation --memory -m --cpu-shares --cpuset-cpus".split(" "),
+);
+const RUN_VALUE_FLAGS = new Set(
+  "-p --publish -e --env -v --volume --name --network --entrypoint -w --workdir -u --user --env-file --mount -l --label --restart --memory -m --cpus --device --add-host --hostname -h --log-driver --log-opt --pull --cap-add --cap-drop --security-opt --tmpfs --ulimit --gpus --dns --platform --expose --link --ipc --pid --shm-size --stop-signal --stop-timeout --health-cmd --cidfile".split(" "),
+);
+
+function flagValue(words: string[], i: number, name: string): [string | undefined, number] {
+  const w = words[i] ?? "";
+  if (w.startsWith(`${name}=`)) return [w.slice(name.length + 1), i];
+  return [words[i + 1], i + 1];
+}
+
+function setPlatforms(state: FactState, value: string | undefined): void {
+  const v = value?.replace(/[",]+$/, "").replace(/^"/, "");
+  if (v && PLATFORM_LIST.test(v)) state.platforms = v.split(",").map((p) => p.trim()).join(",");
+}
+
+function parseBuild(words: string[], from: number, state: FactState): void {
+  state.conditions.add("build");
+  let context: string | undefined;
+  for (let i = from; i < words.length; i++) {
+    const w = words[i] ?? "";
+    if (/^[;&|]+$/.test(w) || w === "\\") break;
+    const name = w.split("=")[0] ?? w;
+    if (name === "--platform") {
+      const [v, j] = flagValue(words, i, name);
+      setPlatforms(state, v);
+      i = j;
+    } else if (name === "-t" || name === "--tag") {
+      const [v, j] = flagValue(words, i, name);
+      if (v && IMAGE_TOKEN.test(v) && !state.image) state.image = v;
+      i = j;
+    } else if (name === "-f" || name === "--file") [state.dockerfile, i] = flagValue(words, i, name);
+    else if (name === "--builder") [state.builder, i] = flagValue(words, i, name);
+    else if (name === "--push") state.conditions.add("push");
+    else if (BUILD_VALUE_FLAGS.has(name)) {
+      const [v, j] = flagValue(words, i, name);
+      if ((name === "-o" || name === "--output") && v?.includes("registry")) state.conditions.add("push");
+      i = j;
+    } else if (!w.startsWith("-")) context ??= w;
+  }
+  if (context) state.context = context;
+}
+
+function parseRun(words: string[], from: number, state: FactState, sub: string): void {
+  if (sub === "run" || sub === "create") state.conditions.add("run");
+  if (sub === "push") state.conditions.add("push");
+  for (let i = from; i < words.length; i++) {
+    const w = words[i] ?? "";
+    const name = w.split("=")[0] ?? w;
+    if (RUN_VALUE_FLAGS.has(name)) {
+      i = flagValue(words, i, name)[1];
+      continue;
+    }
+    if (w.startsWith("-")) continue;
+    if (IMAGE_TOKEN.test(w) && w.length > 1) state.image = w;
+    return;
+  }
+}
+
+const DOCKER_BIN = /^(?:sudo)?(?:\S*\/)?(?:docker|pg-docker|podman|nerdctl)$/;
+
+/** `docker [buildx] build ...`, `docker run ...`, `docker push/pull ...`, `docker buildx create ...`. */
+const commandProbe: Probe = {
+  keywords: ["docker ", "podman ", "nerdctl "],
+  visit(line, state) {
+    const words = shellWords(line.replace(/^\S*[$#%>] /, ""));
+    const at = words.findIndex((w) => DOCKER_BIN.test(w));
+    if (at === -1) return;
+    state.dockerLog = true;
+    if (words[at] === "pg-docker") state.conditions.add("lazycat");
+    let i = at + 1;
+    while ((words[i] ?? "").startsWith("-")) i++; // global options such as --context
+    let sub = words[i] ?? "";
+    if (sub === "buildx") {
+      state.conditions.add("buildx");
+      sub = words[++i] ?? "";
+      if (sub === "b") sub = "build";
+      if (sub === "create") {
+        for (let j = i + 1; j < words.length; j++) {
+          const name = (words[j] ?? "").split("=")[0];
+          if (name === "--name") [state.builder, j] = flagValue(words, j, "--name");
+          else if (name === "--driver") [state.driver, j] = flagValue(words, j, "--driver");
+        }
+        return;
+      }
+    } else if (sub === "image" || sub === "container") sub = words[++i] ?? "";
+    if (sub === "build") parseBuild(words, i + 1, state);
+    else if (sub === "run" || sub === "create" || sub === "push" || sub === "pull") parseRun(words, i + 1, state, sub);
+  },
+};
+
+const probe = (keywords: string[], re: RegExp, visit: (m: RegExpExecArray, state: FactState) => void): Probe => ({
+  keywords,
+  visit(line, state) {
+    const m = re.exec(line);
+    if (m) visit(m, state);
+  },
+});
+
+const flag = (keywords: string[], condition: Condition | "docker"): Probe => ({
+  keywords,
+  visit(_line, state) {
+    if (condition === "docker") state.dockerLog = true;
+    else {
+      state.conditions.add(condition);
+      state.dockerLog = true;
+    }
+  },
+});
+
+export const PROBES: Probe[] = [
+  commandProbe,
+  flag(["[+] building", "[internal] load build definition", "load build definition from", "failed to solve", "sending build context", "error: failed to build", "#0 building with"], "build"),
+  probe(["step 1/"], /^step 1\/\d+ : from\s/i, (_m, s) => s.conditions.add("build")),
+  flag(["did not complete successfully", "returned a non-zero code", "executor failed running"], "step-failed"),
+  flag(["buildx", "docker-container:", "buildkitd", "moby/buildkit"], "buildx"),
+  flag(["setup-qemu-action", "tonistiigi/binfmt", "qemu-", "binfmt_misc"], "cross-platform"),
+  flag(["lzc-cli", "registry.lazycat.cloud", "pg-docker", "heiyu.space", "lazycat"], "lazycat"),
+  flag(["pushing layers", "pushing manifest", "exporting manifest list", "push: true", "docker push"], "push"),
+  flag(["docker-compose up", "docker compose up", "unable to find image", "exited with code", "docker start", "container exited"], "run"),
+  flag(["docker", "dockerfile", "containerd", "buildkit", "moby", "podman", "ghcr.io", "quay.io", "lzc-cli", "exec format error", "[internal] load"], "docker"),
+  {
+    keywords: ["##[group]", "##[error]", "##[endgroup]", "/home/runner/work/", "github_workspace", "runner.os", "github actions"],
+    visit(line, state) {
+      state.conditions.add("github-actions");
+      if (/ubuntu-[\d.]+-arm|runs-on:\s*\S*arm/i.test(line)) state.armRunner = true;
+    },
+  },
+  probe(["detected host platform"], /detected host platform \(([^)\s]+)\)/i, (m, s) => {
+    s.hostPlatform = m[1];
+  }),
+  probe(["requested image's platform"], /requested image's platform \(([^)\s]+)\)/i, (m, s) => {
+    s.imagePlatform = m[1];
+    s.conditions.add("run");
+  }),
+  probe(["#0 building with"], /building with "([^"]+)" instance using ([\w-]+) driver/i, (m, s) => {
+    s.builder = m[1];
+    s.driver = m[2];
+  }),
+  probe(["[+] building"], /\[\+\] building [\d.]+s \(\d+\/\d+\)(?: (?:finished|canceled))?\s+([\w-]+):([\w.-]+)/i, (m, s) => {
+    s.driver = m[1];
+    s.builder = m[2];
+  }),
+  probe(["platforms:"], /^\s*platforms:\s*([\w/,. -]+)$/i, (m, s) => setPlatforms(s, m[1]?.replace(/\s+/g, ""))),
+  probe(["--platform"], /--platform[= ]([\w/,.-]+)/i, (m, s) => setPlatforms(s, m[1])),
+  probe(["tags:"], /^\s*tags:\s*([^\s,]+)/i, (m, s) => {
+    if (m[1] && IMAGE_TOKEN.test(m[1]) && m[1].includes("/") && !s.image) s.image = m[1];
+  }),
+  probe(["load metadata for"], /load metadata for ([^\s]+)/i, (m, s) => {
+    if (m[1] && !s.baseImage) s.baseImage = displayImage(m[1]);
+  }),
+  probe(["] from "], /\] FROM ([^\s]+)/i, (m, s) => {
+    if (m[1] && !s.baseImage && IMAGE_TOKEN.test(m[1])) s.baseImage = displayImage(m[1]);
+  }),
+  probe(["step 1/"], /^step 1\/\d+ : from\s+(?:--platform=\S+\s+)?(\S+)/i, (m, s) => {
+    if (m[1] && !s.baseImage) s.baseImage = m[1];
+  }),
+  probe(["did not complete successfully"], /process "(?:\/bin\/(?:ba)?sh -c )?((?:[^"\\]|\\.)*)" did not complete successfully: exit code: (\d+)/i, (m, s) => {
+    s.command = (m[1] ?? "").replace(/\\"/g, '"');
+    s.exitCode = m[2];
+  }),
+  probe(["returned a non-zero code"], /command '(?:\/bin\/(?:ba)?sh -c )?([^']*)' returned a non-zero code: (\d+)/i, (m, s) => {
+    s.command = m[1];
+    s.exitCode = m[2];
+  }),
+  probe(["executor failed running"], /executor failed running \[(?:\/bin\/(?:ba)?sh -c )?([^\]]*)\]: (?:exit code: )?(\d+)/i, (m, s) => {
+    s.command = m[1];
+    s.exitCode = m[2];
+  }),
+  probe(["pull access denied for"], /pull access denied for ([^\s,]+)/i, (m, s) => {
+    s.errorImage ??= m[1];
+  }),
+  probe(["/manifests/"], /https?:\/\/([^/\s"]+)\/v2\/([^\s"]+)\/manifests\/([^\s"/]+)/i, (m, s) => {
+    const host = m[1] === "registry-1.docker.io" ? "" : `${m[1]}/`;
+    s.errorImage ??= `${host}${m[2]}${m[3]?.startsWith("sha256:") ? "" : `:${m[3]}`}`;
+  }),
+];

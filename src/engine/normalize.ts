@@ -1,0 +1,95 @@
+// Turns what people paste into plain log text. Work on the whole text is done only when
+// the text needs it (a 100 MB log with no ANSI codes pays nothing for ANSI stripping);
+// per-line clean-up runs only on the few lines the keyword scan picks.
+
+// CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]/g;
+// Slack wraps links as <https://x|label> or <https://x>; mentions as <@U123>.
+const SLACK_LINK = /<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>/g;
+
+export class InputError extends Error {
+  override readonly name = "InputError";
+  constructor(
+    readonly code: "EMPTY_INPUT" | "BINARY_INPUT",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Whole-text clean-up: ANSI, line endings, Slack escaping. Keeps one line per original line. */
+export function prepareText(input: string): string {
+  let text = input;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.includes("\x1b")) text = text.replace(ANSI, "");
+  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
+  if (text.includes("<http") || text.includes("<mailto:")) {
+    text = text.replace(SLACK_LINK, (_m, url: string, label?: string) => (label && label !== url ? label : url));
+  }
+  if (text.includes("&lt;") || text.includes("&gt;") || text.includes("&amp;") || text.includes("&quot;") || text.includes("&#39;")) {
+    text = text
+      .replaceAll("&lt;", "<")
+      .replaceAll("&gt;", ">")
+      .replaceAll("&quot;", '"')
+      .replaceAll("&#39;", "'")
+      .replaceAll("&amp;", "&");
+  }
+  if (text.includes("\u00a0")) text = text.replaceAll("\u00a0", " ");
+  return text;
+}
+
+/** Rejects input that holds no log: empty, or binary (a NUL byte, or mostly undecodable bytes). */
+export function assertLogText(text: string): void {
+  if (text.trim().length === 0) throw new InputError("EMPTY_INPUT", "the log is empty: paste the output of the failed build");
+  if (text.includes("\u0000")) {
+    throw new InputError("BINARY_INPUT", "this looks like a binary file, not a build log: send the log as text (.log or .txt, or gzip of one)");
+  }
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0xfffd) bad++;
+  if (bad > 16 && bad / sample.length > 0.05) {
+    throw new InputError("BINARY_INPUT", "this does not decode as text: send the build log as UTF-8 text");
+  }
+}
+
+const GH_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
+const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
+const BUILDKIT_STEP = /^#(\d+) (?:\d+\.\d+ )?/;
+const QUOTE = /^(?:> ?)+/;
+
+export interface CleanLine {
+  text: string;
+  /** BuildKit step number when the line carried a `#N` prefix. */
+  step?: number;
+  /** The line carried a GitHub Actions timestamp or workflow command. */
+  github: boolean;
+}
+
+/** The longest line the patterns see; longer lines keep their head and tail. */
+export const MAX_LINE = 4096;
+
+/** Per-line clean-up: CI timestamps and markers, BuildKit step prefixes, quotes, length cap. */
+export function cleanLine(raw: string): CleanLine {
+  let text = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE / 2)} … ${raw.slice(-MAX_LINE / 2)}` : raw;
+  let github = false;
+  text = text.trimStart();
+  const ts = GH_TIMESTAMP.exec(text);
+  if (ts) {
+    github = true;
+    text = text.slice(ts[0].length);
+  }
+  const marker = GH_MARKER.exec(text);
+  if (marker) {
+    github = true;
+    text = text.slice(marker[0].length);
+  }
+  text = text.replace(QUOTE, "");
+  let step: number | undefined;
+  const bk = BUILDKIT_STEP.exec(text);
+  if (bk) {
+    step = Number(bk[1]);
+    text = text.slice(bk[0].length);
+  }
+  if (text.startsWith("```")) text = "";
+  return step === undefined ? { text: text.trim(), github } : { text: text.trim(), step, github };
+}

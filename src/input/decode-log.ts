@@ -1,0 +1,38 @@
+// Bytes from a file, an upload or stdin -> log text. Gzip is unpacked (CI systems and chat
+// users send .log.gz), UTF-16 from Windows PowerShell redirection is decoded, and the size
+// cap applies to the unpacked text so a small gzip cannot balloon in memory.
+import { gunzipSync } from "node:zlib";
+
+export class LogTooLargeError extends Error {
+  override readonly name = "LogTooLargeError";
+  readonly code = "LOG_TOO_LARGE";
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`the log is ${formatBytes(size)}, over the ${formatBytes(limit)} limit: send the last part of it (the failing step and the ERROR lines)`);
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${n} bytes`;
+}
+
+export const DEFAULT_MAX_LOG_BYTES = 50 * 1024 * 1024;
+
+export function decodeLog(bytes: Buffer, maxBytes = DEFAULT_MAX_LOG_BYTES): string {
+  let data = bytes;
+  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
+    try {
+      data = gunzipSync(data, { maxOutputLength: maxBytes + 1 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw new LogTooLargeError(maxBytes + 1, maxBytes);
+      throw err;
+    }
+  }
+  if (data.length > maxBytes) throw new LogTooLargeError(data.length, maxBytes);
+  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return data.subarray(2).toString("utf16le");
+  return data.toString("utf8");
+}

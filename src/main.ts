@@ -1,0 +1,58 @@
+// `npm start`: the bot process. Loads the rules (a broken rule file stops it here, with the
+// file, rule and field named), opens the state store, serves HTTP on PORT, and starts every
+// adapter that has its tokens. With no chat tokens it runs in local mode and, in a
+// terminal, opens the terminal chat.
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
+import { ConfigError, loadConfig } from "./config/config.js";
+import { createEngine } from "./engine/index.js";
+import { RuleLoadError } from "./rules/errors.js";
+import { runTerminalChat } from "./adapters/local/terminal-chat.js";
+import { createHttpApp } from "./server/http.js";
+import { Store } from "./store/store.js";
+
+const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const engine = createEngine({ extraDirs: config.rulesDirs });
+  const store = Store.create(config.KEYV_URL, log);
+  const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  const adapters: string[] = [];
+  if (!config.chatConfigured) {
+    adapters.push("local");
+    log.info("no chat tokens (SLACK_BOT_TOKEN, SLACK_APP_TOKEN, DISCORD_TOKEN): running in local mode with in-process storage");
+  }
+  const app = createHttpApp({ engine, store, mode: adapters, version });
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  log.info({ port, rules: engine.rules.length, store: store.kind }, `buildx-fix listening on http://localhost:${port} (GET /healthz)`);
+
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, "shutting down");
+    server.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+  if (!config.chatConfigured && process.stdin.isTTY) {
+    await runTerminalChat({ engine, input: process.stdin, output: process.stdout });
+    await shutdown("end of terminal chat");
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof RuleLoadError || err instanceof ConfigError) {
+    log.fatal(err.message);
+    process.exit(1);
+  }
+  log.fatal({ err }, "buildx-fix failed to start");
+  process.exit(1);
+});

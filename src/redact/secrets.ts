@@ -1,0 +1,46 @@
+// Masks secrets in anything the bot posts or sends away: tokens, passwords given on a
+// command line, Authorization / Cookie headers, credentials in URLs, key=value secrets.
+// Applied to evidence lines, facts and rendered text; the original log is never echoed.
+
+export const MASK = "****";
+
+interface SecretPattern {
+  name: string;
+  re: RegExp;
+  /** Replacement; `$<keep>` keeps the non-secret part. */
+  replace: string;
+}
+
+const PATTERNS: SecretPattern[] = [
+  { name: "private-key", re: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, replace: `-----BEGIN PRIVATE KEY----- ${MASK}` },
+  { name: "authorization", re: /(?<keep>\b(?:proxy-)?authorization\s*[:=]\s*(?:(?:bearer|basic|token|bot)\s+)?)[^\s"',;]+/gi, replace: `$<keep>${MASK}` },
+  { name: "cookie", re: /(?<keep>\b(?:set-)?cookie\s*:\s*)[^\r\n]+/gi, replace: `$<keep>${MASK}` },
+  { name: "url-credentials", re: /(?<keep>\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"']+:)[^\s@/"']+(?=@)/gi, replace: `$<keep>${MASK}` },
+  { name: "github-token", re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, replace: MASK },
+  { name: "slack-token", re: /\bxox[abposr]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}/g, replace: MASK },
+  { name: "npm-token", re: /\bnpm_[A-Za-z0-9]{30,}/g, replace: MASK },
+  { name: "docker-pat", re: /\bdckr_pat_[A-Za-z0-9_-]{20,}/g, replace: MASK },
+  { name: "aws-key", re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, replace: MASK },
+  { name: "jwt", re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, replace: MASK },
+  { name: "openai-key", re: /\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/g, replace: MASK },
+  // Only on login lines: `docker run -p 8080:80` is a port, not a password.
+  { name: "docker-login-password", re: /(?<keep>\blogin\b[^\n]*?\s(?:-p|--password)(?:\s+|=))(?!-)[^\s]+/gi, replace: `$<keep>${MASK}` },
+  { name: "assignment", re: /(?<keep>\b[\w.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)[\w.-]*\s*[=:]\s*["']?)(?![*]{4})[^\s"',;&]{3,}/gi, replace: `$<keep>${MASK}` },
+];
+
+/** Masks every secret in `text`. */
+export function redact(text: string): string {
+  let out = text;
+  for (const p of PATTERNS) {
+    p.re.lastIndex = 0;
+    out = out.replace(p.re, p.replace);
+  }
+  return out;
+}
+
+/** Masks secrets in every string value of a flat record. */
+export function redactRecord<T extends Record<string, string>>(rec: T): T {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rec)) out[k] = redact(v);
+  return out as T;
+}

@@ -1,0 +1,82 @@
+// Refuses regular expressions that can backtrack catastrophically, with recheck (a
+// maintained ReDoS checker). A check can take a second, so verdicts are cached on disk by
+// pattern; built-in rules are checked once per machine, team rules when they change.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { checkSync } from "recheck";
+
+export interface RedosVerdict {
+  status: "safe" | "vulnerable" | "unknown";
+  /** For vulnerable patterns: exponential, or the degree of the polynomial. */
+  exponential?: boolean;
+  degree?: number;
+  complexity?: string;
+  attack?: string;
+}
+
+/**
+ * Whether a verdict is acceptable. Lines are cut to MAX_LINE characters before matching,
+ * so a quadratic pattern costs at most a few milliseconds a line; exponential and cubic or
+ * worse patterns can still stall the bot on one crafted line, and are refused.
+ */
+export function acceptable(v: RedosVerdict): boolean {
+  return v.status !== "vulnerable" || (!v.exponential && (v.degree ?? 99) <= 2);
+}
+
+const CHECK_TIMEOUT_MS = 10_000;
+
+function defaultCachePath(): string {
+  return process.env.BUILDX_FIX_REDOS_CACHE ?? join(tmpdir(), "buildx-fix", "redos-cache.json");
+}
+
+export class RedosChecker {
+  private cache: Record<string, RedosVerdict> = {};
+  private dirty = false;
+
+  constructor(private readonly cachePath = defaultCachePath()) {
+    try {
+      this.cache = JSON.parse(readFileSync(cachePath, "utf8")) as Record<string, RedosVerdict>;
+    } catch {
+      this.cache = {};
+    }
+  }
+
+  check(source: string, flags: string): RedosVerdict {
+    const key = createHash("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 32);
+    const hit = this.cache[key];
+    if (hit) return hit;
+    const result = checkSync(source, flags, { timeout: CHECK_TIMEOUT_MS });
+    const verdict: RedosVerdict =
+      result.status === "vulnerable"
+        ? {
+            status: "vulnerable",
+            exponential: result.complexity.type === "exponential",
+            ...(result.complexity.type === "polynomial" ? { degree: result.complexity.degree } : {}),
+            complexity: result.complexity.summary,
+            attack: result.attack.pattern,
+          }
+        : { status: result.status };
+    // "unknown" (the checker ran out of time) is not cached, so a later run may settle it.
+    if (verdict.status !== "unknown") {
+      this.cache[key] = verdict;
+      this.dirty = true;
+    }
+    return verdict;
+  }
+
+  /** Writes new verdicts; a failure only costs the next start the same checks again. */
+  save(): void {
+    if (!this.dirty) return;
+    try {
+      mkdirSync(dirname(this.cachePath), { recursive: true });
+      const tmp = `${this.cachePath}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(this.cache));
+      renameSync(tmp, this.cachePath);
+      this.dirty = false;
+    } catch {
+      // read-only file system: keep going without a cache
+    }
+  }
+}

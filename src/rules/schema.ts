@@ -1,0 +1,134 @@
+// The shape of a rule file (rules/<id>.yaml). This is the single source of the rule types:
+// everything else imports `Rule` from here, so a field added to YAML is added here first.
+import { z } from "zod";
+
+export const CONFIDENCES = ["high", "medium", "low"] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+/** Log-level facts the engine works out before rules run; rules may require or forbid them. */
+export const CONDITIONS = [
+  "build", // the log shows an image build (BuildKit or the classic builder)
+  "run", // the log shows a container being started (docker run, compose up, pg-docker run)
+  "step-failed", // a build step (RUN) failed
+  "cross-platform", // the target platform differs from the host, or several platforms were asked for
+  "buildx", // docker buildx / a BuildKit builder instance is in use
+  "github-actions", // the log comes from a GitHub Actions runner
+  "lazycat", // LazyCat tools or registry (lzc-cli, registry.lazycat.cloud, pg-docker) appear
+  "push", // the build or command pushes to a registry
+] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
+export const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const ruleId = z.string().regex(RULE_ID, "must be kebab-case, e.g. platform-mismatch");
+
+/** A regular expression source, compiled case-insensitively unless the rule says otherwise. */
+const regexSource = z
+  .string()
+  .min(3)
+  .superRefine((src, ctx) => {
+    try {
+      new RegExp(src, "iu");
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(err as Error).message}` });
+    }
+  });
+
+const text = z.object({ en: z.string().min(1), zh: z.string().min(1) }).strict();
+export type LocalText = z.infer<typeof text>;
+
+const near = z
+  .object({
+    pattern: regexSource,
+    /** How many lines before or after the evidence line may hold it. */
+    within: z.number().int().min(1).max(500).default(30),
+  })
+  .strict();
+
+export const matchSchema = z
+  .object({
+    /** Literal strings (case-insensitive); a line is only tried against `any` when it holds one. */
+    keywords: z.array(z.string().min(3)).min(1),
+    /** The line patterns; the first that matches a candidate line gives the evidence and its named groups. */
+    any: z.array(regexSource).min(1),
+    /** Every one of these must match a line near the evidence. */
+    near: z.array(near).default([]),
+    /** None of these may match a line near the evidence. */
+    notNear: z.array(near).default([]),
+    /** Log-level conditions that must all hold. */
+    when: z.array(z.enum(CONDITIONS)).default([]),
+    /** Log-level conditions none of which may hold. */
+    whenNot: z.array(z.enum(CONDITIONS)).default([]),
+    /** The rule stands down when any of these rules matched the same log. */
+    unless: z.array(ruleId).default([]),
+    caseSensitive: z.boolean().default(false),
+  })
+  .strict();
+
+const fix = z
+  .object({
+    description: text,
+    /** A shell command; {{fact}} is filled from the log, {{fact|default}} falls back to a default. */
+    command: z.string().min(1),
+  })
+  .strict();
+
+const doc = z.object({ title: z.string().min(1), url: z.url({ protocol: /^https$/ }) }).strict();
+
+const example = z
+  .object({
+    log: z.string().min(1),
+    /** Where the excerpt comes from (a public issue or Q&A), when it is real. */
+    source: z.url().optional(),
+    note: z.string().optional(),
+    /** Facts the engine must extract from this example (checked by the tests). */
+    facts: z.record(z.string(), z.string()).optional(),
+    /** The variant this example must hit, for rules with variants. */
+    variant: z.string().optional(),
+  })
+  .strict();
+
+const variant = z
+  .object({
+    name: ruleId,
+    match: matchSchema,
+    title: text.optional(),
+    summary: text.optional(),
+    fix: z.array(fix).min(1).optional(),
+    docs: z.array(doc).min(1).optional(),
+    confidence: z.enum(CONFIDENCES).optional(),
+  })
+  .strict();
+
+export const ruleSchema = z
+  .object({
+    id: ruleId,
+    title: text,
+    category: z.enum(["platform", "builder", "registry", "context", "dockerfile", "network", "resources", "runtime", "lazycat", "ci", "step"]),
+    confidence: z.enum(CONFIDENCES),
+    /** Specificity used for ranking: a more specific cause has a higher number. Generic fallbacks use 0-10. */
+    priority: z.number().int().min(0).max(100),
+    match: matchSchema.optional(),
+    /** Alternative matchers with their own advice; the first variant that matches wins. */
+    variants: z.array(variant).min(1).optional(),
+    summary: text,
+    fix: z.array(fix).min(1),
+    docs: z.array(doc).min(1),
+    examples: z
+      .object({
+        match: z.array(example).min(3),
+        nearMiss: z.array(example).min(2),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (!rule.match && !rule.variants) {
+      ctx.addIssue({ code: "custom", path: ["match"], message: "a rule needs `match` or `variants`" });
+    }
+  });
+
+export type RuleFile = z.infer<typeof ruleSchema>;
+export type MatchSpec = z.infer<typeof matchSchema>;
+export type FixTemplate = z.infer<typeof fix>;
+export type DocLink = z.infer<typeof doc>;
+export type RuleExample = z.infer<typeof example>;

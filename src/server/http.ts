@@ -1,0 +1,27 @@
+// The bot's one HTTP server (PORT): health now; Slack events, CI webhooks and the console
+// mount their routes on the same app.
+import express, { type Express } from "express";
+import type { RuleEngine } from "../engine/engine.js";
+import type { Store } from "../store/store.js";
+
+export interface HttpDeps {
+  engine: RuleEngine;
+  store: Store;
+  mode: string[];
+  version: string;
+}
+
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/healthz", (_req, res) => {
+    res.json({
+      status: "ok",
+      version: deps.version,
+      rules: deps.engine.rules.length,
+      adapters: deps.mode,
+      store: { kind: deps.store.kind, healthy: deps.store.healthy },
+    });
+  });
+  return app;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { InputError, assertLogText, cleanLine, prepareText } from "../src/engine/normalize.js";
+
+describe("prepareText", () => {
+  it("strips ANSI colours and cursor codes", () => {
+    expect(prepareText("\x1b[31mERROR\x1b[0m: failed \x1b[2K\x1b[1Gto solve")).toBe("ERROR: failed to solve");
+  });
+  it("turns CRLF and lone CR into one line break each, keeping line numbers", () => {
+    expect(prepareText("a\r\nb\rc\n")).toBe("a\nb\nc\n");
+  });
+  it("undoes Slack's escaping and link wrapping", () => {
+    expect(prepareText("&lt;none&gt; &amp; <https://registry.lazycat.cloud/v2/|registry.lazycat.cloud/v2/> <https://x.io/a>")).toBe(
+      "<none> & registry.lazycat.cloud/v2/ https://x.io/a",
+    );
+  });
+  it("drops a byte-order mark", () => {
+    expect(prepareText("\ufeffStep 1/2 : FROM alpine")).toBe("Step 1/2 : FROM alpine");
+  });
+});
+
+describe("cleanLine", () => {
+  it("strips GitHub Actions timestamps and ##[error] markers", () => {
+    expect(cleanLine("2024-05-01T10:11:12.1234567Z ##[error]buildx failed with: ERROR: x").text).toBe("buildx failed with: ERROR: x");
+    expect(cleanLine("2024-05-01T10:11:12.1234567Z ##[error]x").github).toBe(true);
+  });
+  it("strips BuildKit step prefixes and keeps the step number", () => {
+    expect(cleanLine("#12 0.345 exec /bin/sh: exec format error")).toEqual({ text: "exec /bin/sh: exec format error", step: 12, github: false });
+    expect(cleanLine("#8 ERROR: process did not complete").text).toBe("ERROR: process did not complete");
+  });
+  it("ignores Markdown fences and quote marks", () => {
+    expect(cleanLine("```bash").text).toBe("");
+    expect(cleanLine("> > ERROR: x").text).toBe("ERROR: x");
+  });
+  it("caps very long lines but keeps their head and tail", () => {
+    const line = `${"a".repeat(10_000)} exit code: 1`;
+    const out = cleanLine(line).text;
+    expect(out.length).toBeLessThan(4200);
+    expect(out.endsWith("exit code: 1")).toBe(true);
+  });
+});
+
+describe("assertLogText", () => {
+  it("rejects empty input with a clear message", () => {
+    expect(() => assertLogText("  \n\t")).toThrowError(InputError);
+    expect(() => assertLogText("")).toThrow(/empty/);
+  });
+  it("rejects binary input", () => {
+    expect(() => assertLogText("PK\u0003\u0004\u0000\u0000binary")).toThrow(/binary/);
+    expect(() => assertLogText("\ufffd".repeat(100))).toThrow(/text/);
+  });
+  it("accepts Chinese text", () => {
+    expect(() => assertLogText("构建失败：打包目录不能出现中文")).not.toThrow();
+  });
+});
