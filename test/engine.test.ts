@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { KeywordScanner } from "../src/engine/scan.js";
+import { engineOf, ruleData } from "./helpers/rules.js";
+
+const DOCKER = "#1 [internal] load build definition from Dockerfile\n";
+
+describe("matching", () => {
+  it("tries a rule's patterns only on lines holding one of its keywords", () => {
+    const engine = engineOf(ruleData("kw", { match: { keywords: ["exploded"], any: ["boom"] } }));
+    expect(engine.diagnose(`${DOCKER}boom`).diagnoses).toHaveLength(0);
+    expect(engine.diagnose(`${DOCKER}it exploded: boom`).diagnoses.map((d) => d.ruleId)).toEqual(["kw"]);
+  });
+
+  it("keywords and patterns ignore case unless the rule says otherwise", () => {
+    const engine = engineOf(ruleData("ci"), ruleData("cs", { match: { keywords: ["BOOM"], any: ["BOOM"], caseSensitive: true } }));
+    expect(engine.diagnose(`${DOCKER}BoOm x`).diagnoses.map((d) => d.ruleId)).toEqual(["ci"]);
+  });
+
+  it("finds keywords that overlap or contain one another on one line", () => {
+    const scanner = new KeywordScanner(["exec format error", "format", "error", "rror: exec"]);
+    const [line] = scanner.scan("x\nerror: exec format error\ny");
+    expect([...line!.keywords].sort()).toEqual(["error", "exec format error", "format", "rror: exec"]);
+  });
+
+  it("checks near / notNear within the stated number of lines", () => {
+    const engine = engineOf(
+      ruleData("near", { match: { keywords: ["boom"], any: ["boom"], near: [{ pattern: "^RUN make", within: 2 }] } }),
+      ruleData("notnear", { match: { keywords: ["boom"], any: ["boom"], notNear: [{ pattern: "harmless", within: 1 }] } }),
+    );
+    expect(engine.diagnose(`${DOCKER}RUN make\nx\nboom`).diagnoses.map((d) => d.ruleId).sort()).toEqual(["near", "notnear"]);
+    expect(engine.diagnose(`${DOCKER}RUN make\nx\ny\nboom`).diagnoses.map((d) => d.ruleId)).toEqual(["notnear"]);
+    expect(engine.diagnose(`${DOCKER}boom\nharmless`).diagnoses.map((d) => d.ruleId)).toEqual([]);
+    expect(engine.diagnose(`${DOCKER}boom\nx\nharmless`).diagnoses.map((d) => d.ruleId)).toEqual(["notnear"]);
+  });
+
+  it("honours when / whenNot conditions", () => {
+    const engine = engineOf(
+      ruleData("cross", { match: { keywords: ["boom"], any: ["boom"], when: ["cross-platform"] } }),
+      ruleData("native", { match: { keywords: ["boom"], any: ["boom"], whenNot: ["cross-platform"] } }),
+    );
+    expect(engine.diagnose(`docker buildx build --platform linux/amd64,linux/arm64 .\nboom`).diagnoses.map((d) => d.ruleId)).toEqual(["cross"]);
+    expect(engine.diagnose(`docker buildx build .\nboom`).diagnoses.map((d) => d.ruleId)).toEqual(["native"]);
+  });
+
+  it("lets a rule stand down when a rule it defers to matched, whatever the file order", () => {
+    const a = ruleData("generic", { priority: 5, match: { keywords: ["boom"], any: ["boom"], unless: ["specific"] } });
+    const b = ruleData("specific", { match: { keywords: ["boom"], any: ["boom big"] } });
+    for (const engine of [engineOf(a, b), engineOf(b, a)]) {
+      expect(engine.diagnose(`${DOCKER}boom big`).diagnoses.map((d) => d.ruleId)).toEqual(["specific"]);
+      expect(engine.diagnose(`${DOCKER}boom small`).diagnoses.map((d) => d.ruleId)).toEqual(["generic"]);
+    }
+  });
+
+  it("picks the first matching variant and its own advice", () => {
+    const engine = engineOf(
+      ruleData("v", {
+        match: undefined,
+        variants: [
+          { name: "one", match: { keywords: ["header"], any: ['header key "one"'] }, summary: { en: "first {{image}}", zh: "一" } },
+          { name: "two", match: { keywords: ["header"], any: ["header key"] }, summary: { en: "second", zh: "二" } },
+        ],
+      }),
+    );
+    const one = engine.diagnose(`${DOCKER}header key "one" bad`, { lang: "en" }).diagnoses[0]!;
+    expect([one.variant, one.summary]).toEqual(["one", "first <image>"]);
+    const two = engine.diagnose(`${DOCKER}header key "two" bad`, { lang: "zh" }).diagnoses[0]!;
+    expect([two.variant, two.summary, two.facts.variant]).toEqual(["two", "二", "two"]);
+  });
+});
+
+describe("ranking", () => {
+  it("orders by confidence, then specificity, then the earlier evidence, and reports every cause", () => {
+    const engine = engineOf(
+      ruleData("low-specific", { confidence: "low", priority: 99, match: { keywords: ["boom"], any: ["boom"] } }),
+      ruleData("high-generic", { priority: 10, match: { keywords: ["bang"], any: ["bang"] } }),
+      ruleData("high-specific", { priority: 80, match: { keywords: ["crash"], any: ["crash"] } }),
+      ruleData("high-specific-later", { priority: 80, match: { keywords: ["later"], any: ["later"] } }),
+    );
+    const ids = engine.diagnose(`${DOCKER}later\nboom\nbang\ncrash`).diagnoses.map((d) => d.ruleId);
+    expect(ids).toEqual(["high-specific-later", "high-specific", "high-generic", "low-specific"]);
+  });
+
+  it("is never confident about text that is not Docker output", () => {
+    const engine = engineOf(ruleData("r"));
+    const [d] = engine.diagnose("FAIL src/app.test.ts > boom thing\nExpected 1, received 2").diagnoses;
+    expect(d?.confidence).toBe("low");
+  });
+});
+
+describe("facts and templates", () => {
+  it("fills fix commands with the user's image and platforms; named groups win over log-wide facts", () => {
+    const engine = engineOf(ruleData("r"));
+    const d = engine.diagnose("$ docker buildx build --platform linux/arm64 -t ghcr.io/acme/api:1.2 --push .\n#5 boom widget").diagnoses[0]!;
+    expect(d.facts).toMatchObject({ image: "ghcr.io/acme/api:1.2", registry: "ghcr.io", platforms: "linux/arm64", targetPlatform: "linux/arm64", thing: "widget", context: "." });
+    expect(d.fix[0]!.command).toBe("docker buildx build -t ghcr.io/acme/api:1.2 --platform linux/arm64 .");
+  });
+
+  it("shows an obvious placeholder when a fact is missing", () => {
+    const d = engineOf(ruleData("r")).diagnose(`${DOCKER}boom x`).diagnoses[0]!;
+    expect(d.fix[0]!.command).toBe("docker buildx build -t <image> --platform linux/amd64 .");
+  });
+
+  it("reads GitHub Actions inputs and knows hosted runners are amd64", () => {
+    const log = [
+      "2024-01-01T00:00:00.0000000Z ##[group]Run docker/build-push-action@v5",
+      "2024-01-01T00:00:00.0000000Z with:",
+      "2024-01-01T00:00:00.0000000Z   platforms: linux/amd64,linux/arm64",
+      "2024-01-01T00:00:00.0000000Z   tags: acme/web:latest",
+      "2024-01-01T00:00:01.0000000Z #9 boom x",
+    ].join("\n");
+    const d = engineOf(ruleData("r")).diagnose(log).diagnoses[0]!;
+    expect(d.facts).toMatchObject({ image: "acme/web:latest", platforms: "linux/amd64,linux/arm64", hostPlatform: "linux/amd64", targetPlatform: "linux/arm64" });
+  });
+
+  it("finds the failing RUN command, exit code, base image and builder", () => {
+    const log = [
+      "#0 building with \"multiarch\" instance using docker-container driver",
+      "#4 [internal] load metadata for docker.io/library/node:20-alpine",
+      '#9 boom x',
+      'ERROR: failed to solve: process "/bin/sh -c npm ci --omit=dev" did not complete successfully: exit code: 127',
+    ].join("\n");
+    const d = engineOf(ruleData("r")).diagnose(log).diagnoses[0]!;
+    expect(d.facts).toMatchObject({ builder: "multiarch", driver: "docker-container", baseImage: "node:20-alpine", command: "npm ci --omit=dev", exitCode: "127" });
+  });
+
+  it("numbers evidence lines as the user sees them, through CRLF and colours", () => {
+    const d = engineOf(ruleData("r")).diagnose(`${DOCKER.trim()}\r\n\x1b[32mok\x1b[0m\r\n\r\n\x1b[31mboom x\x1b[0m\r\n`).diagnoses[0]!;
+    expect(d.evidence).toEqual([{ line: 4, text: "boom x" }]);
+  });
+
+  it("masks secrets in evidence and facts", () => {
+    const d = engineOf(ruleData("r", { match: { keywords: ["boom"], any: ["boom"] } })).diagnose(
+      `${DOCKER}boom Authorization: Bearer abcdef123456 token=ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`,
+    ).diagnoses[0]!;
+    expect(d.evidence[0]!.text).not.toMatch(/abcdef123456|ghp_a/);
+  });
+
+  it("answers in Chinese when the paste around the log is Chinese", () => {
+    const r = engineOf(ruleData("r")).diagnose(`${DOCKER}打包的时候报错了，请帮忙看看\nboom x`);
+    expect(r.lang).toBe("zh");
+    expect(r.diagnoses[0]!.title).toBe("r 的标题");
+  });
+});
+
+describe("robustness", () => {
+  it("does not stall on a very long line or many candidate lines", () => {
+    // Quadratic on an unbounded line; the line cap keeps each attempt small.
+    const engine = engineOf(ruleData("r", { match: { keywords: ["boom"], any: ["boom [a-z]*[a-z]*\\d end"] } }));
+    const r = engine.diagnose(`${DOCKER}${`boom ${"a".repeat(200_000)}\n`.repeat(5)}`);
+    expect(r.diagnoses).toHaveLength(0);
+  });
+});
