@@ -19,10 +19,17 @@ async function main(): Promise<void> {
   const engine = createEngine({ extraDirs: config.rulesDirs });
   const store = Store.create(config.KEYV_URL, log);
   const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  // Chat adapters register here as they are built (Slack, Discord); until one is running,
+  // the bot is in local mode.
   const adapters: string[] = [];
-  if (!config.chatConfigured) {
+  if (config.chatTokens.length) {
+    log.warn({ set: config.chatTokens }, "chat tokens are set, but this version has no Slack or Discord adapter yet: staying in local mode");
+  }
+  const local = adapters.length === 0;
+  if (local) {
     adapters.push("local");
-    log.info("no chat tokens (SLACK_BOT_TOKEN, SLACK_APP_TOKEN, DISCORD_TOKEN): running in local mode with in-process storage");
+    const why = config.chatTokens.length ? "no chat adapter running" : "no chat tokens (SLACK_BOT_TOKEN, SLACK_APP_TOKEN, DISCORD_TOKEN)";
+    log.info(`${why}: running in local mode with ${store.kind === "memory" ? "in-process" : "Redis"} storage`);
   }
   const app = createHttpApp({ engine, store, mode: adapters, version });
   const server = app.listen(config.PORT, config.HOST);
@@ -42,7 +49,7 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
-  if (!config.chatConfigured && process.stdin.isTTY) {
+  if (local && process.stdin.isTTY) {
     await runTerminalChat({ engine, input: process.stdin, output: process.stdout });
     await shutdown("end of terminal chat");
   }

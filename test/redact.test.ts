@@ -31,6 +31,7 @@ describe("redact", () => {
       'ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
       "#5 [internal] load metadata for docker.io/library/node:20-alpine",
       "echo $DOCKER_PASSWORD | docker login -u bob --password-stdin",
+      "pull access denied for acme/api, repository does not exist or may require authorization: server message: insufficient_scope",
     ]) {
       expect(redact(line)).toBe(line);
     }

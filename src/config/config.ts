@@ -18,7 +18,7 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: z.string().optional(),
 });
 
-export type Config = z.infer<typeof envSchema> & { rulesDirs: string[]; chatConfigured: boolean };
+export type Config = z.infer<typeof envSchema> & { rulesDirs: string[]; chatTokens: string[] };
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -36,6 +36,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...c,
     rulesDirs: (c.RULES_DIR ?? "").split(/[:;]/).filter(Boolean),
-    chatConfigured: Boolean(c.SLACK_BOT_TOKEN || c.SLACK_APP_TOKEN || c.DISCORD_TOKEN),
+    chatTokens: (["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_TOKEN"] as const).filter((k) => c[k]),
   };
 }

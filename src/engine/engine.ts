@@ -100,6 +100,7 @@ export class RuleEngine {
 
     for (const line of this.scanner.scan(text)) {
       const clean = cleanLine(text.slice(line.start, line.end));
+      state.offset = line.start;
       if (clean.github) state.conditions.add("github-actions");
       if (clean.step !== undefined) state.dockerLog = true;
       if (!clean.text) continue;
@@ -123,7 +124,7 @@ export class RuleEngine {
     const facts = state.finish();
     const conditions = [...state.conditions].sort();
     const lang = opts.lang && opts.lang !== "auto" ? opts.lang : detectLang(input);
-    const diagnoses = this.decide(text, hits, state, facts, lang);
+    const diagnoses = this.decide(text, hits, state, lang);
     return {
       source: diagnoses.length ? "rules" : "none",
       lang,
@@ -150,7 +151,7 @@ export class RuleEngine {
     }
   }
 
-  private decide(text: string, hits: Map<number, Hit[]>, state: FactState, facts: Facts, lang: Lang): Diagnosis[] {
+  private decide(text: string, hits: Map<number, Hit[]>, state: FactState, lang: Lang): Diagnosis[] {
     type Found = { matcher: Matcher; hits: Hit[] };
     const byRule = new Map<string, Found>();
     // Matchers are in rule order with variants first, so the first surviving one per rule wins.
@@ -174,7 +175,7 @@ export class RuleEngine {
     const offsets = withLines.flatMap((f, fi) => f.hits.map((h, hi) => ({ fi, hi, start: h.start }))).sort((a, b) => a.start - b.start);
     for (const o of offsets) withLines[o.fi]!.lines[o.hi] = counter.lineAt(o.start);
 
-    const diagnoses = withLines.map(({ matcher, hits: hs, lines }) => this.toDiagnosis(matcher, hs, lines, facts, lang, state.dockerLog));
+    const diagnoses = withLines.map(({ matcher, hits: hs, lines }) => this.toDiagnosis(matcher, hs, lines, state.factsAt(hs[0]!.start), lang, state.dockerLog));
     diagnoses.sort(
       (a, b) =>
         CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] ||

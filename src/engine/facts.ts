@@ -6,11 +6,24 @@ import type { Facts } from "./types.js";
 import { IMAGE_TOKEN, displayImage, registryOf } from "./image-ref.js";
 import { PLATFORM_LIST, normalizePlatform, samePlatform } from "./platform.js";
 
+/** Facts a docker command line (and the builder lines right after it) pins down. */
+const SCOPED = ["image", "platforms", "builder", "driver", "dockerfile", "context"] as const;
+type ScopedFact = (typeof SCOPED)[number];
+
+interface Scope {
+  offset: number;
+  facts: Partial<Record<ScopedFact, string>>;
+}
+
 /** What the probes gather while the scan walks the log. */
 export class FactState {
   readonly conditions = new Set<Condition>();
   /** Any sign that this is Docker output at all. */
   dockerLog = false;
+  /** Offset of the line being visited (set by the engine before each probe). */
+  offset = 0;
+  /** One scope per docker command seen, so a paste of several runs fills each fix from its own command. */
+  private readonly scopes: Scope[] = [];
   image?: string;
   /** Images seen in error messages (pull/push targets); used when no command names one. */
   errorImage?: string;
@@ -25,36 +38,76 @@ export class FactState {
   dockerfile?: string;
   context?: string;
   armRunner = false;
+  private base?: Facts;
 
+  /** Starts the facts of a new docker command at the current line. */
+  openScope(): void {
+    this.scopes.push({ offset: this.offset, facts: {} });
+  }
+
+  /** Records a command-bound fact: for the whole log (first wins) and for the current command. */
+  put(key: ScopedFact, value: string | undefined): void {
+    if (!value) return;
+    this[key] ??= value;
+    const scope = this.scopes.at(-1);
+    if (scope) scope.facts[key] ??= value;
+  }
+
+  /** Log-wide facts, and the conditions that follow from them. Call once, after the scan. */
   finish(): Facts {
-    const facts: Facts = {};
-    const image = this.image ?? this.errorImage;
-    if (image) {
-      facts.image = image;
-      facts.registry = registryOf(image);
-    }
     if (!this.hostPlatform && this.conditions.has("github-actions")) {
       // GitHub's hosted runners are amd64 unless an arm64 runner label shows up.
       this.hostPlatform = this.armRunner ? "linux/arm64" : "linux/amd64";
     }
+    const raw: Partial<Record<ScopedFact, string>> = {};
+    for (const k of SCOPED) if (this[k]) raw[k] = this[k];
+    this.base = this.derive(raw, true);
+    return this.base;
+  }
+
+  /** The facts for evidence at `offset`: the nearest docker command above it wins. */
+  factsAt(offset: number): Facts {
+    const base = this.base ?? this.finish();
+    let scope: Scope | undefined;
+    for (const s of this.scopes) if (s.offset <= offset) scope = s;
+    if (!scope || Object.keys(scope.facts).length === 0) return base;
+    const raw: Partial<Record<ScopedFact, string>> = {};
+    for (const k of SCOPED) {
+      const v = scope.facts[k] ?? this[k];
+      if (v) raw[k] = v;
+    }
+    return this.derive(raw, false);
+  }
+
+  private derive(raw: Partial<Record<ScopedFact, string>>, addConditions: boolean): Facts {
+    const facts: Facts = {};
+    const image = raw.image ?? this.errorImage;
+    if (image) {
+      facts.image = image;
+      facts.registry = registryOf(image);
+    }
     if (this.hostPlatform) facts.hostPlatform = normalizePlatform(this.hostPlatform);
-    if (this.platforms) {
-      facts.platforms = this.platforms;
-      const list = this.platforms.split(",");
-      if (list.length > 1) this.conditions.add("cross-platform");
+    if (raw.platforms) {
+      facts.platforms = raw.platforms;
+      const list = raw.platforms.split(",");
+      if (addConditions && list.length > 1) this.conditions.add("cross-platform");
       const foreign = facts.hostPlatform ? list.find((p) => !samePlatform(p, facts.hostPlatform!)) : undefined;
       if (foreign) {
         facts.targetPlatform = normalizePlatform(foreign);
-        this.conditions.add("cross-platform");
+        if (addConditions) this.conditions.add("cross-platform");
       } else if (list.length === 1 && list[0]) {
         facts.targetPlatform = normalizePlatform(list[0]);
       }
     }
     if (this.imagePlatform) {
       facts.imagePlatform = this.imagePlatform;
-      if (facts.hostPlatform && !samePlatform(this.imagePlatform, facts.hostPlatform)) this.conditions.add("cross-platform");
+      if (addConditions && facts.hostPlatform && !samePlatform(this.imagePlatform, facts.hostPlatform)) this.conditions.add("cross-platform");
     }
-    for (const key of ["builder", "driver", "baseImage", "command", "exitCode", "dockerfile", "context"] as const) {
+    for (const key of ["builder", "driver", "dockerfile", "context"] as const) {
+      const v = raw[key];
+      if (v) facts[key] = v;
+    }
+    for (const key of ["baseImage", "command", "exitCode"] as const) {
       const v = this[key];
       if (v) facts[key] = v;
     }
@@ -93,7 +146,7 @@ function flagValue(words: string[], i: number, name: string): [string | undefine
 
 function setPlatforms(state: FactState, value: string | undefined): void {
   const v = value?.replace(/[",]+$/, "").replace(/^"/, "");
-  if (v && PLATFORM_LIST.test(v)) state.platforms = v.split(",").map((p) => p.trim()).join(",");
+  if (v && PLATFORM_LIST.test(v)) state.put("platforms", v.split(",").map((p) => p.trim()).join(","));
 }
 
 function parseBuild(words: string[], from: number, state: FactState): void {
@@ -109,10 +162,13 @@ function parseBuild(words: string[], from: number, state: FactState): void {
       i = j;
     } else if (name === "-t" || name === "--tag") {
       const [v, j] = flagValue(words, i, name);
-      if (v && IMAGE_TOKEN.test(v) && !state.image) state.image = v;
+      if (v && IMAGE_TOKEN.test(v)) state.put("image", v);
       i = j;
-    } else if (name === "-f" || name === "--file") [state.dockerfile, i] = flagValue(words, i, name);
-    else if (name === "--builder") [state.builder, i] = flagValue(words, i, name);
+    } else if (name === "-f" || name === "--file" || name === "--builder") {
+      const [v, j] = flagValue(words, i, name);
+      state.put(name === "--builder" ? "builder" : "dockerfile", v);
+      i = j;
+    }
     else if (name === "--push") state.conditions.add("push");
     else if (BUILD_VALUE_FLAGS.has(name)) {
       const [v, j] = flagValue(words, i, name);
@@ -120,7 +176,7 @@ function parseBuild(words: string[], from: number, state: FactState): void {
       i = j;
     } else if (!w.startsWith("-")) context ??= w;
   }
-  if (context) state.context = context;
+  state.put("context", context);
 }
 
 function parseRun(words: string[], from: number, state: FactState, sub: string): void {
@@ -134,7 +190,7 @@ function parseRun(words: string[], from: number, state: FactState, sub: string):
       continue;
     }
     if (w.startsWith("-")) continue;
-    if (IMAGE_TOKEN.test(w) && w.length > 1) state.image = w;
+    if (IMAGE_TOKEN.test(w) && w.length > 1) state.put("image", w);
     return;
   }
 }
@@ -149,6 +205,7 @@ const commandProbe: Probe = {
     const at = words.findIndex((w) => DOCKER_BIN.test(w));
     if (at === -1) return;
     state.dockerLog = true;
+    state.openScope();
     if (words[at] === "pg-docker") state.conditions.add("lazycat");
     let i = at + 1;
     while ((words[i] ?? "").startsWith("-")) i++; // global options such as --context
@@ -160,8 +217,11 @@ const commandProbe: Probe = {
       if (sub === "create") {
         for (let j = i + 1; j < words.length; j++) {
           const name = (words[j] ?? "").split("=")[0];
-          if (name === "--name") [state.builder, j] = flagValue(words, j, "--name");
-          else if (name === "--driver") [state.driver, j] = flagValue(words, j, "--driver");
+          if (name === "--name" || name === "--driver") {
+            const [v, k] = flagValue(words, j, name);
+            state.put(name === "--name" ? "builder" : "driver", v);
+            j = k;
+          }
         }
         return;
       }
@@ -200,7 +260,7 @@ export const PROBES: Probe[] = [
   flag(["lzc-cli", "registry.lazycat.cloud", "pg-docker", "heiyu.space", "lazycat"], "lazycat"),
   flag(["pushing layers", "pushing manifest", "exporting manifest list", "push: true", "docker push"], "push"),
   flag(["docker-compose up", "docker compose up", "unable to find image", "exited with code", "docker start", "container exited"], "run"),
-  flag(["docker", "dockerfile", "containerd", "buildkit", "moby", "podman", "ghcr.io", "quay.io", "lzc-cli", "exec format error", "[internal] load"], "docker"),
+  flag(["docker", "dockerfile", "containerd", "buildkit", "moby", "podman", "ghcr.io", "quay.io", "lzc-cli", "exec format error", "[internal] load", "detected host platform", "manifest list entries", "rosetta error", "qemu", "the push refers to", "no basic auth credentials", "error response from daemon", "pull access denied", "manifest unknown", "toomanyrequests"], "docker"),
   {
     keywords: ["##[group]", "##[error]", "##[endgroup]", "/home/runner/work/", "github_workspace", "runner.os", "github actions"],
     visit(line, state) {
@@ -216,17 +276,17 @@ export const PROBES: Probe[] = [
     s.conditions.add("run");
   }),
   probe(["#0 building with"], /building with "([^"]+)" instance using ([\w-]+) driver/i, (m, s) => {
-    s.builder = m[1];
-    s.driver = m[2];
+    s.put("builder", m[1]);
+    s.put("driver", m[2]);
   }),
   probe(["[+] building"], /\[\+\] building [\d.]+s \(\d+\/\d+\)(?: (?:finished|canceled))?\s+([\w-]+):([\w.-]+)/i, (m, s) => {
-    s.driver = m[1];
-    s.builder = m[2];
+    s.put("driver", m[1]);
+    s.put("builder", m[2]);
   }),
   probe(["platforms:"], /^\s*platforms:\s*([\w/,. -]+)$/i, (m, s) => setPlatforms(s, m[1]?.replace(/\s+/g, ""))),
   probe(["--platform"], /--platform[= ]([\w/,.-]+)/i, (m, s) => setPlatforms(s, m[1])),
   probe(["tags:"], /^\s*tags:\s*([^\s,]+)/i, (m, s) => {
-    if (m[1] && IMAGE_TOKEN.test(m[1]) && m[1].includes("/") && !s.image) s.image = m[1];
+    if (m[1] && IMAGE_TOKEN.test(m[1]) && m[1].includes("/")) s.put("image", m[1]);
   }),
   probe(["load metadata for"], /load metadata for ([^\s]+)/i, (m, s) => {
     if (m[1] && !s.baseImage) s.baseImage = displayImage(m[1]);

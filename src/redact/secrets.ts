@@ -13,7 +13,9 @@ interface SecretPattern {
 
 const PATTERNS: SecretPattern[] = [
   { name: "private-key", re: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, replace: `-----BEGIN PRIVATE KEY----- ${MASK}` },
-  { name: "authorization", re: /(?<keep>\b(?:proxy-)?authorization\s*[:=]\s*(?:(?:bearer|basic|token|bot)\s+)?)[^\s"',;]+/gi, replace: `$<keep>${MASK}` },
+  // A scheme word or a long token must follow: "may require authorization: server message" is prose.
+  { name: "authorization", re: /(?<keep>\b(?:proxy-)?authorization\s*[:=]\s*(?:bearer|basic|token|bot|digest|negotiate)\s+)[^\s"',;]+/gi, replace: `$<keep>${MASK}` },
+  { name: "authorization-token", re: /(?<keep>\b(?:proxy-)?authorization\s*[:=]\s*)(?=[A-Za-z0-9+/=._~-]*\d)[A-Za-z0-9+/=._~-]{16,}/gi, replace: `$<keep>${MASK}` },
   { name: "cookie", re: /(?<keep>\b(?:set-)?cookie\s*:\s*)[^\r\n]+/gi, replace: `$<keep>${MASK}` },
   { name: "url-credentials", re: /(?<keep>\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"']+:)[^\s@/"']+(?=@)/gi, replace: `$<keep>${MASK}` },
   { name: "github-token", re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, replace: MASK },

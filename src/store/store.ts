@@ -28,50 +28,49 @@ export class Store {
     return new Store("memory", new Keyv({ namespace }), log);
   }
 
+  /** Counts errors the backend reported; an operation with no new error proves it works. */
+  private errors = 0;
+
   private warnOnce(err: unknown): void {
+    this.errors++;
     if (this.degraded) return;
     this.degraded = true;
     this.log?.warn({ err: String(err) }, "state store unavailable: answering without dedupe, feedback and stats until it is back");
-  }
-
-  private recovered(): void {
-    if (!this.degraded) return;
-    this.degraded = false;
-    this.log?.info("state store is back");
   }
 
   get healthy(): boolean {
     return !this.degraded;
   }
 
-  async get<T>(key: string): Promise<T | undefined> {
+  // keyv reports backend failures as events and may still resolve (set() resolves true even
+  // when Redis refused), so success is judged by whether an error arrived meanwhile.
+  private async run<T>(op: () => Promise<T>, fallback: T): Promise<{ value: T; ok: boolean }> {
+    const before = this.errors;
     try {
-      const v = (await this.keyv.get<T>(key)) ?? undefined;
-      this.recovered();
-      return v;
+      const value = await op();
+      const ok = this.errors === before;
+      if (ok && this.degraded) {
+        this.degraded = false;
+        this.log?.info("state store is back");
+      }
+      return { value: ok ? value : fallback, ok };
     } catch (err) {
       this.warnOnce(err);
-      return undefined;
+      return { value: fallback, ok: false };
     }
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return (await this.run(async () => (await this.keyv.get<T>(key)) ?? undefined, undefined)).value;
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
-    try {
-      const ok = await this.keyv.set(key, value, ttlMs);
-      if (ok) this.recovered();
-      return ok;
-    } catch (err) {
-      this.warnOnce(err);
-      return false;
-    }
+    const r = await this.run(() => this.keyv.set(key, value, ttlMs), false);
+    return r.ok && r.value;
   }
 
   async delete(key: string): Promise<void> {
-    try {
-      await this.keyv.delete(key);
-    } catch (err) {
-      this.warnOnce(err);
-    }
+    await this.run(() => this.keyv.delete(key), false);
   }
 
   async close(): Promise<void> {
