@@ -4,8 +4,13 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { checkSync } from "recheck";
+
+// recheck is large (tens of MB of heap); load it only when a pattern has no cached verdict.
+type Recheck = typeof import("recheck");
+let recheck: Recheck | undefined;
+const loadRecheck = (): Recheck => (recheck ??= createRequire(import.meta.url)("recheck") as Recheck);
 
 export interface RedosVerdict {
   status: "safe" | "vulnerable" | "unknown";
@@ -47,7 +52,7 @@ export class RedosChecker {
     const key = createHash("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 32);
     const hit = this.cache[key];
     if (hit) return hit;
-    const result = checkSync(source, flags, { timeout: CHECK_TIMEOUT_MS });
+    const result = loadRecheck().checkSync(source, flags, { timeout: CHECK_TIMEOUT_MS });
     const verdict: RedosVerdict =
       result.status === "vulnerable"
         ? {
