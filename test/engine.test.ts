@@ -33,6 +33,19 @@ describe("matching", () => {
     expect(engine.diagnose(`${DOCKER}boom\nx\nharmless`).diagnoses.map((d) => d.ruleId)).toEqual(["notnear"]);
   });
 
+  it("checks notInRun only within the evidence's own run, from one docker command to the next", () => {
+    const engine = engineOf(ruleData("warn", { match: { keywords: ["boom"], any: ["boom"], notInRun: ["^ERROR: "] } }));
+    expect(engine.diagnose("$ docker build .\nboom\nx\nERROR: failed").diagnoses).toHaveLength(0);
+    expect(engine.diagnose("$ docker build .\nboom\n$ docker build -t b .\nERROR: failed").diagnoses.map((d) => d.ruleId)).toEqual(["warn"]);
+    expect(engine.diagnose("boom\n#5 ERROR: failed").diagnoses).toHaveLength(0);
+  });
+
+  it("fills each fix from the docker command nearest above its evidence", () => {
+    const engine = engineOf(ruleData("r"));
+    const r = engine.diagnose("$ docker build -t first/app:1 .\nok\n**docker buildx build -t second/app:2 .**\nboom x");
+    expect(r.diagnoses[0]!.facts.image).toBe("second/app:2");
+  });
+
   it("honours when / whenNot conditions", () => {
     const engine = engineOf(
       ruleData("cross", { match: { keywords: ["boom"], any: ["boom"], when: ["cross-platform"] } }),

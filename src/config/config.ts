@@ -11,9 +11,18 @@ const envSchema = z.object({
   RULES_DIR: z.string().optional(),
   KEYV_URL: z.string().optional(),
   MAX_LOG_BYTES: bytes.default(50 * 1024 * 1024),
-  SLACK_BOT_TOKEN: z.string().optional(),
+  SLACK_BOT_TOKEN: z.string().startsWith("xoxb-", "must be a bot token (xoxb-...)").optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
-  SLACK_APP_TOKEN: z.string().optional(),
+  SLACK_APP_TOKEN: z.string().startsWith("xapp-", "must be an app-level token (xapp-...)").optional(),
+  /** Web API base URL (tests, proxies). */
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Where uploaded files live; the bot token is only ever sent to URLs under it. */
+  SLACK_FILES_URL: z.url({ protocol: /^https?$/ }).default("https://files.slack.com/"),
+  /** The slash command's name, as declared in the app manifest. */
+  SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]+$/, "must look like /buildx-fix").default("/buildx-fix"),
+  /** Answers per person and per channel, per minute. */
+  SLACK_USER_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  SLACK_CHANNEL_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   DISCORD_TOKEN: z.string().optional(),
   DISCORD_APPLICATION_ID: z.string().optional(),
 });

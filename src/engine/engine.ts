@@ -27,6 +27,7 @@ interface Matcher {
   any: RegExp[];
   near: NearCheck[];
   notNear: NearCheck[];
+  notInRun: RegExp[];
   when: Condition[];
   whenNot: Condition[];
   unless: string[];
@@ -41,6 +42,8 @@ interface Hit {
 
 /** Evidence lines kept per rule: enough to show where, not the whole log. */
 const MAX_EVIDENCE = 5;
+/** Characters of a run read from each end by `notInRun`. */
+const RUN_WINDOW = 2 * 1024 * 1024;
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 
 function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<RuleFile["variants"]>[number]): Matcher {
@@ -56,6 +59,7 @@ function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<R
     any: spec.any.map((src) => new RegExp(src, flags)),
     near: spec.near.map(near),
     notNear: spec.notNear.map(near),
+    notInRun: spec.notInRun.map((src) => new RegExp(src, flags)),
     when: spec.when,
     whenNot: spec.whenNot,
     unless: spec.unless,
@@ -161,7 +165,7 @@ export class RuleEngine {
       if (byRule.has(matcher.rule.id)) continue;
       if (!matcher.when.every((c) => state.conditions.has(c))) continue;
       if (matcher.whenNot.some((c) => state.conditions.has(c))) continue;
-      const kept = hits.get(index)!.filter((h) => this.contextHolds(text, h, matcher));
+      const kept = hits.get(index)!.filter((h) => this.contextHolds(text, h, matcher) && this.runIsClean(text, h, matcher, state));
       if (kept.length) byRule.set(matcher.rule.id, { matcher, hits: kept });
     }
     // A rule stands down when a rule it defers to also matched (decided on the set before
@@ -196,6 +200,19 @@ export class RuleEngine {
     after.forEach((l, i) => around.push([cleanLine(l).text, i + 1]));
     const seen = (n: NearCheck): boolean => around.some(([line, d]) => d <= n.within && n.re.test(line));
     return m.near.every(seen) && !m.notNear.some(seen);
+  }
+
+  /** `notInRun`: the lines of the evidence's own run, cleaned like every other line. */
+  private runIsClean(text: string, hit: Hit, m: Matcher, state: FactState): boolean {
+    if (m.notInRun.length === 0) return true;
+    const [start, end] = state.runBounds(hit.start, text.length);
+    // A run can be the whole of a huge log; its first and last few MB hold what matters.
+    const region = end - start > RUN_WINDOW * 2 ? text.slice(start, start + RUN_WINDOW) + "\n" + text.slice(end - RUN_WINDOW, end) : text.slice(start, end);
+    for (const raw of region.split("\n")) {
+      const line = cleanLine(raw).text;
+      if (line && m.notInRun.some((re) => re.test(line))) return false;
+    }
+    return true;
   }
 
   private toDiagnosis(m: Matcher, hits: Hit[], lines: number[], base: Facts, lang: Lang, dockerLog: boolean): Diagnosis {

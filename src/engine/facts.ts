@@ -53,6 +53,20 @@ export class FactState {
     if (scope) scope.facts[key] ??= value;
   }
 
+  /** The run holding `offset`: from the docker command above it to the next one. */
+  runBounds(offset: number, textLength: number): [number, number] {
+    let start = 0;
+    let end = textLength;
+    for (const s of this.scopes) {
+      if (s.offset <= offset) start = s.offset;
+      else {
+        end = s.offset;
+        break;
+      }
+    }
+    return [start, end];
+  }
+
   /** Log-wide facts, and the conditions that follow from them. Call once, after the scan. */
   finish(): Facts {
     if (!this.hostPlatform && this.conditions.has("github-actions")) {
@@ -201,7 +215,8 @@ const DOCKER_BIN = /^(?:sudo)?(?:\S*\/)?(?:docker|pg-docker|podman|nerdctl)$/;
 const commandProbe: Probe = {
   keywords: ["docker ", "podman ", "nerdctl "],
   visit(line, state) {
-    const words = shellWords(line.replace(/^\S*[$#%>] /, ""));
+    // Shell prompts and Markdown emphasis around a pasted command.
+    const words = shellWords(line.replace(/^\S*[$#%>] /, "").replace(/^[*`_\s]+|[*`_\s]+$/g, ""));
     const at = words.findIndex((w) => DOCKER_BIN.test(w));
     if (at === -1) return;
     state.dockerLog = true;
@@ -262,7 +277,7 @@ export const PROBES: Probe[] = [
   flag(["docker-compose up", "docker compose up", "unable to find image", "exited with code", "docker start", "container exited"], "run"),
   flag(["docker", "dockerfile", "containerd", "buildkit", "moby", "podman", "ghcr.io", "quay.io", "lzc-cli", "exec format error", "[internal] load", "detected host platform", "manifest list entries", "rosetta error", "qemu", "the push refers to", "no basic auth credentials", "error response from daemon", "pull access denied", "manifest unknown", "toomanyrequests"], "docker"),
   {
-    keywords: ["##[group]", "##[error]", "##[endgroup]", "/home/runner/work/", "github_workspace", "runner.os", "github actions"],
+    keywords: ["##[group]", "##[error]", "##[endgroup]", "/home/runner/work/", "github_workspace", "runner.os", "github actions", "run docker/build-push-action", "run docker/setup-", "run docker/login-action", "run docker/bake-action"],
     visit(line, state) {
       state.conditions.add("github-actions");
       if (/ubuntu-[\d.]+-arm|runs-on:\s*\S*arm/i.test(line)) state.armRunner = true;

@@ -54,6 +54,11 @@ export const matchSchema = z
     near: z.array(near).default([]),
     /** None of these may match a line near the evidence. */
     notNear: z.array(near).default([]),
+    /**
+     * None of these may match a line of the same run as the evidence: from the docker command
+     * above it to the next docker command (the whole log when it shows no command).
+     */
+    notInRun: z.array(regexSource).default([]),
     /** Log-level conditions that must all hold. */
     when: z.array(z.enum(CONDITIONS)).default([]),
     /** Log-level conditions none of which may hold. */

@@ -33,7 +33,7 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
 async function readLog(file: string | undefined, io: CliIO): Promise<string> {
   if (!file || file === "-") {
     if (!file && io.stdin.isTTY) throw new UsageError("no log given: pass a FILE, or pipe the log into stdin (buildx-fix diagnose - < build.log)");
-    return decodeLog(await readStdin(io.stdin));
+    return decodeLog(await readStdin(io.stdin), maxBytes(io.env));
   }
   let bytes: Buffer;
   try {
@@ -42,10 +42,14 @@ async function readLog(file: string | undefined, io: CliIO): Promise<string> {
     const e = err as NodeJS.ErrnoException;
     throw new UsageError(`cannot read ${file}: ${e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message}`);
   }
-  return decodeLog(bytes);
+  return decodeLog(bytes, maxBytes(io.env));
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** A local file has no upload limit to respect; MAX_LOG_BYTES still applies when set. */
+const CLI_MAX_LOG_BYTES = 1024 * 1024 * 1024;
+const maxBytes = (env: NodeJS.ProcessEnv): number => Number(env.MAX_LOG_BYTES) || CLI_MAX_LOG_BYTES;
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command("buildx-fix")

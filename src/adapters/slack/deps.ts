@@ -1,0 +1,42 @@
+// What every Slack handler gets: the shared bot service, the settings, the log, and a report
+// of what each incoming event led to (logged at debug; tests wait on it).
+import type { Logger } from "pino";
+import type { Config } from "../../config/config.js";
+import type { BotService } from "../../core/bot-service.js";
+
+export type Entry = "command" | "modal" | "message" | "mention" | "shortcut" | "feedback";
+
+export type Outcome =
+  | "answered"
+  | "duplicate"
+  | "rate-limited"
+  | "ignored"
+  | "not-confident"
+  | "not-a-log"
+  | "file-problem"
+  | "replied"
+  | "failed";
+
+export interface Handled {
+  entry: Entry;
+  outcome: Outcome;
+  /** Why, for `ignored` and failures: "self", "auto off", "edited message", ... */
+  detail?: string;
+  channel?: string;
+  /** The message the event was about. */
+  ts?: string;
+}
+
+export interface SlackDeps {
+  service: BotService;
+  config: Config;
+  log: Logger;
+  report: (h: Handled) => void;
+}
+
+export function reporter(log: Logger, listener?: (h: Handled) => void): (h: Handled) => void {
+  return (h) => {
+    log.debug({ slack: h }, `slack ${h.entry}: ${h.outcome}${h.detail ? ` (${h.detail})` : ""}`);
+    listener?.(h);
+  };
+}
