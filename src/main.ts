@@ -9,6 +9,9 @@ import { ConfigError, loadConfig } from "./config/config.js";
 import { createEngine } from "./engine/index.js";
 import { RuleLoadError } from "./rules/errors.js";
 import { runTerminalChat } from "./adapters/local/terminal-chat.js";
+import { type SlackAdapter, createSlackAdapter } from "./adapters/slack/app.js";
+import { chooseSlackMode } from "./adapters/slack/receiver.js";
+import { BotService } from "./core/bot-service.js";
 import { createHttpApp } from "./server/http.js";
 import { Store } from "./store/store.js";
 
@@ -19,11 +22,22 @@ async function main(): Promise<void> {
   const engine = createEngine({ extraDirs: config.rulesDirs });
   const store = Store.create(config.KEYV_URL, log);
   const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-  // Chat adapters register here as they are built (Slack, Discord); until one is running,
-  // the bot is in local mode.
+  // Chat adapters register here (Slack now, Discord planned); with none running, the bot is
+  // in local mode.
   const adapters: string[] = [];
-  if (config.chatTokens.length) {
-    log.warn({ set: config.chatTokens }, "chat tokens are set, but this version has no Slack or Discord adapter yet: staying in local mode");
+  const app = createHttpApp({ engine, store, mode: adapters, version });
+  const service = new BotService(engine, store);
+
+  const slackChoice = chooseSlackMode(config);
+  if (slackChoice.mode === undefined && slackChoice.why) log.warn(`Slack adapter not started: ${slackChoice.why}`);
+  const slack: SlackAdapter | undefined = createSlackAdapter({ config, service, log, http: app });
+  if (slack) {
+    await slack.start();
+    adapters.push("slack");
+    log.info({ mode: slack.mode }, slack.mode === "socket" ? "Slack adapter running in Socket Mode" : "Slack adapter running in HTTP mode on POST /slack/events");
+  }
+  if (config.DISCORD_TOKEN) {
+    log.warn("DISCORD_TOKEN is set, but this version has no Discord adapter yet");
   }
   const local = adapters.length === 0;
   if (local) {
@@ -31,7 +45,6 @@ async function main(): Promise<void> {
     const why = config.chatTokens.length ? "no chat adapter running" : "no chat tokens (SLACK_BOT_TOKEN, SLACK_APP_TOKEN, DISCORD_TOKEN)";
     log.info(`${why}: running in local mode with ${store.kind === "memory" ? "in-process" : "Redis"} storage`);
   }
-  const app = createHttpApp({ engine, store, mode: adapters, version });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -43,6 +56,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");
     server.close();
+    await slack?.stop().catch((err: unknown) => log.warn({ err: String(err) }, "stopping the Slack adapter failed"));
     await store.close();
     process.exit(0);
   };

@@ -86,59 +86,62 @@ export function escapeMrkdwn(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Characters a block contributes to Slack's size limit (its text, roughly). */
+/** Characters a block contributes to Slack's size limit (its JSON, to be safe). */
 function sizeOf(block: KnownBlock): number {
   return JSON.stringify(block).length;
 }
 
-/** Collects blocks while keeping the count and total size under Slack's limits. */
-class BlockList {
-  readonly blocks: KnownBlock[] = [];
-  private used = 0;
-  cut = false;
+/** Caps per piece, so that one long part cannot crowd out the others. */
+const CAP = { summary: 2000, description: 400, command: 1500, evidenceLine: 400, further: 280, source: 300 } as const;
 
-  constructor(
-    private readonly maxBlocks: number,
-    private readonly maxChars: number,
-  ) {}
-
-  /** Adds the block if it fits; otherwise records that something was left out. */
-  add(block: KnownBlock): boolean {
-    const size = sizeOf(block);
-    if (this.blocks.length + 1 > this.maxBlocks || this.used + size > this.maxChars) {
-      this.cut = true;
-      return false;
-    }
-    this.blocks.push(block);
-    this.used += size;
-    return true;
-  }
-
-  get remainingChars(): number {
-    return this.maxChars - this.used;
-  }
+/** A block and how much it matters when not everything fits (higher stays longer). */
+interface Part {
+  block: KnownBlock;
+  priority: number;
 }
 
-function mrkdwnSection(text: string, list: BlockList): string {
-  // Leave room for the JSON around the text; never exceed the section limit.
-  const room = Math.min(SLACK_LIMITS.sectionText, Math.max(0, list.remainingChars - 60));
-  const t = clip(text, room);
-  if (t !== text) list.cut = true;
-  return t;
+/** Collects parts, noting whether any text had to be cut. */
+class Parts {
+  readonly list: Part[] = [];
+  cut = false;
+
+  add(priority: number, block: KnownBlock): void {
+    this.list.push({ block, priority });
+  }
+
+  /** `s` cut to `max`, remembering that something was cut. */
+  clip(s: string, max: number): string {
+    const c = clip(s, max);
+    if (c !== s) this.cut = true;
+    return c;
+  }
+
+  /** Drops the least important parts until the count and size fit; keeps the order. */
+  fit(maxBlocks: number, maxChars: number): KnownBlock[] {
+    const keep = this.list.map(() => true);
+    let count = this.list.length;
+    let size = this.list.reduce((n, p) => n + sizeOf(p.block), 0);
+    const byImportance = this.list.map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || b.i - a.i);
+    for (const { p, i } of byImportance) {
+      if (count <= maxBlocks && size <= maxChars) break;
+      keep[i] = false;
+      count--;
+      size -= sizeOf(p.block);
+      this.cut = true;
+    }
+    return this.list.filter((_, i) => keep[i]).map((p) => p.block);
+  }
 }
 
 /** A bold label, a line of plain text after it, and a code block (which needs no escaping). */
-function codeBlock(label: string, after: string, code: string, list: BlockList): RichTextBlock {
+function codeBlock(label: string, after: string, code: string): RichTextBlock {
   const intro: RichTextElement[] = [{ type: "text", text: label, style: { bold: true } }];
   if (after) intro.push({ type: "text", text: after });
-  const room = Math.min(SLACK_LIMITS.sectionText, Math.max(0, list.remainingChars - 200 - label.length - after.length));
-  const text = clip(code, room);
-  if (text !== code) list.cut = true;
   return {
     type: "rich_text",
     elements: [
       { type: "rich_text_section", elements: intro },
-      { type: "rich_text_preformatted", elements: [{ type: "text", text }] },
+      { type: "rich_text_preformatted", elements: [{ type: "text", text: code }] },
     ],
   };
 }
@@ -161,46 +164,44 @@ function tallyBlock(tally: Tally, lang: Lang): ContextBlock {
   return { type: "context", block_id: TALLY_BLOCK, elements: [{ type: "mrkdwn", text: slackText[lang].tally(tally) }] };
 }
 
-function primaryBlocks(d: Diagnosis, result: DiagnoseResult, opts: SlackAnswerOptions, list: BlockList): void {
-  const lang = result.lang;
+function primaryParts(d: Diagnosis, lang: Lang, opts: SlackAnswerOptions, parts: Parts): void {
   const t = messages(lang);
-  const title = clip(d.title, SLACK_LIMITS.headerText);
-  if (title !== d.title) list.cut = true;
-  list.add({ type: "header", text: { type: "plain_text", text: title, emoji: false } });
-  list.add({ type: "section", text: { type: "mrkdwn", text: mrkdwnSection(escapeMrkdwn(d.summary), list) } });
+  parts.add(100, { type: "header", text: { type: "plain_text", text: parts.clip(d.title, SLACK_LIMITS.headerText), emoji: false } });
+  parts.add(95, { type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(parts.clip(d.summary, CAP.summary)) } });
   const meta = [`${t.confidence}: *${t.confidenceNames[d.confidence]}*`, `\`${d.ruleId}${d.variant ? `/${d.variant}` : ""}\``];
-  if (opts.source) meta.push(escapeMrkdwn(clip(opts.source, 300)));
-  list.add({ type: "context", elements: [{ type: "mrkdwn", text: meta.join(" · ") }] });
+  if (opts.source) meta.push(escapeMrkdwn(clip(opts.source, CAP.source)));
+  parts.add(90, { type: "context", elements: [{ type: "mrkdwn", text: meta.join(" · ") }] });
 
+  // The first fix matters most; evidence and docs come before the later fixes when space is short.
   d.fix.forEach((f, i) => {
     const label = `${i === 0 ? `${t.fix} ` : ""}${slackText[lang].fixStep(i + 1)} `;
-    list.add(codeBlock(label, clip(f.description, 1000), f.command, list));
+    parts.add(i === 0 ? 85 : 70 - i, codeBlock(label, parts.clip(f.description, CAP.description), parts.clip(f.command, CAP.command)));
   });
 
   if (d.evidence.length) {
     const width = String(Math.max(...d.evidence.map((e) => e.line))).length;
-    const lines = d.evidence.map((e) => `${String(e.line).padStart(width)} | ${e.text}`).join("\n");
-    list.add(codeBlock(t.evidence, "", lines, list));
+    const lines = d.evidence.map((e) => `${String(e.line).padStart(width)} | ${parts.clip(e.text, CAP.evidenceLine)}`).join("\n");
+    parts.add(80, codeBlock(t.evidence, "", parts.clip(lines, SLACK_LIMITS.sectionText)));
   }
 
   const docs = d.docs.slice(0, MAX_DOCS);
   if (docs.length) {
-    list.add({
+    parts.add(75, {
       type: "actions",
       block_id: "bxf_docs",
       elements: docs.map((x, i) => button(`📖 ${x.title}`, { action_id: `${DOC_ACTION_PREFIX}${i}`, url: x.url })),
     });
-    if (d.docs.length > docs.length) list.cut = true;
+    if (d.docs.length > docs.length) parts.cut = true;
   }
 }
 
-function furtherBlock(rest: Diagnosis[], lang: Lang, list: BlockList): void {
+function furtherPart(rest: Diagnosis[], lang: Lang, parts: Parts): void {
   if (!rest.length) return;
   const t = messages(lang);
   const shown = rest.slice(0, MAX_FURTHER);
-  const lines = shown.map((d) => `• *${escapeMrkdwn(d.title)}* — ${t.confidence}: ${t.confidenceNames[d.confidence]} (\`${d.ruleId}\`)\n    ${escapeMrkdwn(clip(d.summary, 280))}`);
+  const lines = shown.map((d) => `• *${escapeMrkdwn(d.title)}* — ${t.confidence}: ${t.confidenceNames[d.confidence]} (\`${d.ruleId}\`)\n    ${escapeMrkdwn(clip(d.summary, CAP.further))}`);
   if (rest.length > shown.length) lines.push(slackText[lang].more(rest.length - shown.length));
-  list.add({ type: "section", text: { type: "mrkdwn", text: mrkdwnSection(`*${t.alsoFound}*\n${lines.join("\n")}`, list) } });
+  parts.add(40, { type: "section", text: { type: "mrkdwn", text: parts.clip(`*${t.alsoFound}*\n${lines.join("\n")}`, SLACK_LIMITS.sectionText) } });
 }
 
 function fallbackText(result: DiagnoseResult): string {
@@ -218,7 +219,7 @@ function fallbackText(result: DiagnoseResult): string {
 export function renderSlackAnswer(result: DiagnoseResult, opts: SlackAnswerOptions = {}): SlackMessage {
   const lang = result.lang;
   const t = messages(lang);
-  // Room is kept at the end for the feedback buttons, the tally and the "cut" note.
+  // The feedback buttons, the tally and the "cut" note always fit: room is kept for them.
   const tail: KnownBlock[] = [];
   const [first, ...rest] = result.diagnoses;
   if (first && opts.answerId) {
@@ -226,21 +227,20 @@ export function renderSlackAnswer(result: DiagnoseResult, opts: SlackAnswerOptio
     if (opts.tally) tail.push(tallyBlock(opts.tally, lang));
   }
   const cutNote: ContextBlock = { type: "context", elements: [{ type: "mrkdwn", text: t.truncated }] };
-  const reserved = tail.reduce((n, b) => n + sizeOf(b), 0) + sizeOf(cutNote) + sizeOf(tallyBlock({ fixed: 999, wrong: 999 }, lang));
-  const list = new BlockList(SLACK_LIMITS.blocks - tail.length - 2, SLACK_LIMITS.totalText - reserved);
+  const reserved = tail.reduce((n, b) => n + sizeOf(b), 0) + sizeOf(cutNote) + sizeOf(tallyBlock({ fixed: 99999, wrong: 99999 }, lang));
 
+  const parts = new Parts();
   if (!first) {
-    list.add({ type: "header", text: { type: "plain_text", text: clip(t.noCause, SLACK_LIMITS.headerText) } });
-    list.add({ type: "section", text: { type: "mrkdwn", text: mrkdwnSection(result.dockerLog ? t.noCauseBody : t.notDocker, list) } });
-    list.add({ type: "section", text: { type: "mrkdwn", text: mrkdwnSection(`*${t.nextSteps}*\n${t.genericSteps.map((s) => `• ${s}`).join("\n")}`, list) } });
-    if (opts.source) list.add({ type: "context", elements: [{ type: "mrkdwn", text: escapeMrkdwn(clip(opts.source, 300)) }] });
+    parts.add(100, { type: "header", text: { type: "plain_text", text: clip(t.noCause, SLACK_LIMITS.headerText) } });
+    parts.add(95, { type: "section", text: { type: "mrkdwn", text: result.dockerLog ? t.noCauseBody : t.notDocker } });
+    parts.add(90, { type: "section", text: { type: "mrkdwn", text: `*${t.nextSteps}*\n${t.genericSteps.map((s) => `• ${s}`).join("\n")}` } });
+    if (opts.source) parts.add(80, { type: "context", elements: [{ type: "mrkdwn", text: escapeMrkdwn(clip(opts.source, CAP.source)) }] });
   } else {
-    primaryBlocks(first, result, opts, list);
-    furtherBlock(rest, lang, list);
+    primaryParts(first, lang, opts, parts);
+    furtherPart(rest, lang, parts);
   }
-
-  const blocks = [...list.blocks];
-  if (list.cut) blocks.push(cutNote);
+  const blocks = parts.fit(SLACK_LIMITS.blocks - tail.length - 2, SLACK_LIMITS.totalText - reserved);
+  if (parts.cut) blocks.push(cutNote);
   blocks.push(...tail);
   return { text: fallbackText(result), blocks };
 }

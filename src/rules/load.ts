@@ -30,6 +30,8 @@ function packageRoot(): string {
 }
 
 export const BUILTIN_RULES_DIR = join(packageRoot(), "rules");
+/** The built-in pack's ReDoS verdicts (see redos.ts). */
+export const SHIPPED_VERDICTS = join(BUILTIN_RULES_DIR, "redos-verdicts.json");
 
 function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
@@ -42,6 +44,28 @@ function zodPath(path: ReadonlyArray<PropertyKey>): string {
 
 function zodProblems(file: string, ruleId: string | undefined, err: ZodError): RuleProblem[] {
   return err.issues.map((issue) => ({ file, ruleId, field: zodPath(issue.path) || "(top level)", message: issue.message }));
+}
+
+export interface RulePattern {
+  source: string;
+  flags: string;
+  field: string;
+}
+
+/** Every regular expression of a rule, with the flags it is compiled with and where it sits. */
+export function rulePatterns(rule: RuleFile): RulePattern[] {
+  const out: RulePattern[] = [];
+  const specs: Array<[string, MatchSpec]> = [];
+  if (rule.match) specs.push(["match", rule.match]);
+  rule.variants?.forEach((v, i) => specs.push([`variants[${i}].match`, v.match]));
+  for (const [field, spec] of specs) {
+    const flags = spec.caseSensitive ? "u" : "iu";
+    spec.any.forEach((source, i) => out.push({ source, flags, field: `${field}.any[${i}]` }));
+    spec.near.forEach((n, i) => out.push({ source: n.pattern, flags, field: `${field}.near[${i}].pattern` }));
+    spec.notNear.forEach((n, i) => out.push({ source: n.pattern, flags, field: `${field}.notNear[${i}].pattern` }));
+    spec.notInRun.forEach((source, i) => out.push({ source, flags, field: `${field}.notInRun[${i}]` }));
+  }
+  return out;
 }
 
 function namedGroups(spec: MatchSpec): string[] {
@@ -64,16 +88,12 @@ function semanticProblems(file: string, rule: RuleFile, redos: RedosChecker): Ru
     spec.keywords.forEach((k, i) => {
       if (k.includes("\n")) at(`${field}.keywords[${i}]`, "a keyword is a single line");
     });
-    const flags = spec.caseSensitive ? "u" : "iu";
-    const check = (src: string, f: string) => {
-      const verdict = redos.check(src, flags);
-      if (!acceptable(verdict)) {
-        at(f, `regular expression can backtrack catastrophically (${verdict.complexity ?? "super-linear"}; attack: ${JSON.stringify(verdict.attack ?? "")}): rewrite it without nested or overlapping quantifiers`);
-      }
-    };
-    spec.any.forEach((src, i) => check(src, `${field}.any[${i}]`));
-    spec.near.forEach((n, i) => check(n.pattern, `${field}.near[${i}].pattern`));
-    spec.notNear.forEach((n, i) => check(n.pattern, `${field}.notNear[${i}].pattern`));
+  }
+  for (const { source, flags, field } of rulePatterns(rule)) {
+    const verdict = redos.check(source, flags);
+    if (!acceptable(verdict)) {
+      at(field, `regular expression can backtrack catastrophically (${verdict.complexity ?? "super-linear"}; attack: ${JSON.stringify(verdict.attack ?? "")}): rewrite it without nested or overlapping quantifiers`);
+    }
   }
 
   const templates: Array<[string, string]> = [
@@ -100,7 +120,7 @@ function semanticProblems(file: string, rule: RuleFile, redos: RedosChecker): Ru
 }
 
 /** Loads every `*.yaml` / `*.yml` in `dir`. Collects all problems before throwing. */
-export function loadRuleDir(dir: string, builtin: boolean, redos = new RedosChecker()): LoadedRule[] {
+export function loadRuleDir(dir: string, builtin: boolean, redos = new RedosChecker(SHIPPED_VERDICTS)): LoadedRule[] {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) {
     throw new RuleLoadError([{ file: displayPath(abs), field: "", message: "no such rules directory" }]);
@@ -147,10 +167,12 @@ export interface LoadRulesOptions {
   extraDirs?: string[];
   /** Load the built-in pack (default true). */
   builtin?: boolean;
+  /** The ReDoS checker (default: shipped verdicts plus the on-disk cache). */
+  redos?: RedosChecker;
 }
 
 export function loadRules(opts: LoadRulesOptions = {}): LoadedRule[] {
-  const redos = new RedosChecker();
+  const redos = opts.redos ?? new RedosChecker(SHIPPED_VERDICTS);
   const byId = new Map<string, LoadedRule>();
   if (opts.builtin !== false) for (const r of loadRuleDir(BUILTIN_RULES_DIR, true, redos)) byId.set(r.rule.id, r);
   for (const dir of opts.extraDirs ?? []) for (const r of loadRuleDir(dir, false, redos)) byId.set(r.rule.id, r);

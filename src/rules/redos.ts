@@ -1,6 +1,8 @@
 // Refuses regular expressions that can backtrack catastrophically, with recheck (a
-// maintained ReDoS checker). A check can take a second, so verdicts are cached on disk by
-// pattern; built-in rules are checked once per machine, team rules when they change.
+// maintained ReDoS checker). A check takes about a second, so verdicts are kept by pattern:
+// the built-in pack ships its verdicts (rules/redos-verdicts.json, like a lock file, rebuilt
+// by `npm run rules:verdicts` and re-verified by the test suite in CI), and every other
+// pattern (team rules, edited built-ins) is checked on first load and cached on disk.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,33 +38,49 @@ function defaultCachePath(): string {
   return process.env.BUILDX_FIX_REDOS_CACHE ?? join(tmpdir(), "buildx-fix", "redos-cache.json");
 }
 
+export function verdictKey(source: string, flags: string): string {
+  return createHash("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 32);
+}
+
+function readVerdicts(path: string): Record<string, RedosVerdict> {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, RedosVerdict>;
+  } catch {
+    return {};
+  }
+}
+
+/** Runs recheck itself, with no cache. */
+export function checkPattern(source: string, flags: string): RedosVerdict {
+  const result = loadRecheck().checkSync(source, flags, { timeout: CHECK_TIMEOUT_MS });
+  if (result.status !== "vulnerable") return { status: result.status };
+  return {
+    status: "vulnerable",
+    exponential: result.complexity.type === "exponential",
+    ...(result.complexity.type === "polynomial" ? { degree: result.complexity.degree } : {}),
+    complexity: result.complexity.summary,
+    attack: result.attack.pattern,
+  };
+}
+
 export class RedosChecker {
-  private cache: Record<string, RedosVerdict> = {};
+  private readonly shipped: Record<string, RedosVerdict>;
+  private readonly cache: Record<string, RedosVerdict>;
   private dirty = false;
 
-  constructor(private readonly cachePath = defaultCachePath()) {
-    try {
-      this.cache = JSON.parse(readFileSync(cachePath, "utf8")) as Record<string, RedosVerdict>;
-    } catch {
-      this.cache = {};
-    }
+  constructor(
+    shippedPath?: string,
+    private readonly cachePath = defaultCachePath(),
+  ) {
+    this.shipped = shippedPath ? readVerdicts(shippedPath) : {};
+    this.cache = readVerdicts(cachePath);
   }
 
   check(source: string, flags: string): RedosVerdict {
-    const key = createHash("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 32);
-    const hit = this.cache[key];
-    if (hit) return hit;
-    const result = loadRecheck().checkSync(source, flags, { timeout: CHECK_TIMEOUT_MS });
-    const verdict: RedosVerdict =
-      result.status === "vulnerable"
-        ? {
-            status: "vulnerable",
-            exponential: result.complexity.type === "exponential",
-            ...(result.complexity.type === "polynomial" ? { degree: result.complexity.degree } : {}),
-            complexity: result.complexity.summary,
-            attack: result.attack.pattern,
-          }
-        : { status: result.status };
+    const key = verdictKey(source, flags);
+    const known = this.shipped[key] ?? this.cache[key];
+    if (known) return known;
+    const verdict = checkPattern(source, flags);
     // "unknown" (the checker ran out of time) is not cached, so a later run may settle it.
     if (verdict.status !== "unknown") {
       this.cache[key] = verdict;

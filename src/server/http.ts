@@ -1,5 +1,6 @@
-// The bot's one HTTP server (PORT): health now; Slack events, CI webhooks and the console
-// mount their routes on the same app.
+// The bot's one HTTP server (PORT): GET /healthz; in Slack's HTTP mode the Slack adapter adds
+// POST /slack/events (src/adapters/slack/receiver.ts); CI webhooks and the console will mount
+// their routes on the same app.
 import express, { type Express } from "express";
 import type { RuleEngine } from "../engine/engine.js";
 import type { Store } from "../store/store.js";

@@ -1,0 +1,40 @@
+// The message shortcut "Diagnose build log": on any message (a teammate's paste, a CI bot's
+// post), the answer goes into that message's thread, whatever the confidence.
+import type { App, MessageShortcut } from "@slack/bolt";
+import { answerLog } from "../answer.js";
+import type { SlackDeps } from "../deps.js";
+import { isLogFile } from "../files.js";
+import { type SlackMessageLike, messageText } from "../message-text.js";
+import { slackText } from "../text.js";
+import { answerLang } from "../lang.js";
+import { ephemeralFallback } from "./command.js";
+
+export const SHORTCUT_CALLBACK = "diagnose_message";
+
+export function registerShortcut(app: App, deps: SlackDeps): void {
+  app.shortcut<MessageShortcut>({ callback_id: SHORTCUT_CALLBACK, type: "message_action" }, async ({ shortcut, ack, client, respond }) => {
+    await ack();
+    const msg = shortcut.message as SlackMessageLike & { ts: string };
+    const team = shortcut.team?.id ?? shortcut.user.team_id ?? "";
+    const channel = shortcut.channel.id;
+    const user = shortcut.user.id;
+    const text = messageText(msg);
+    const tell = async (t: string) => void (await respond({ response_type: "ephemeral", text: t }));
+    if (!text.trim() && !msg.files?.some(isLogFile)) {
+      await tell(slackText(await answerLang(deps.service, client, { team, user })).nothingToDiagnose);
+      return deps.report({ entry: "shortcut", outcome: "not-a-log", channel, ts: msg.ts });
+    }
+    const t = slackText(await answerLang(deps.service, client, { team, user, text }));
+    await answerLog(deps, client, {
+      entry: "shortcut",
+      place: { team, channel, threadTs: msg.thread_ts ?? msg.ts },
+      user,
+      text,
+      files: msg.files,
+      auto: false,
+      ts: msg.ts,
+      fallback: ephemeralFallback(respond, t.notInChannel, false),
+      tell,
+    });
+  });
+}
