@@ -46,6 +46,22 @@ describe("matching", () => {
     expect(r.diagnoses[0]!.facts.image).toBe("second/app:2");
   });
 
+  it("shows the failing step's own first error lines as evidence when the rule asks", () => {
+    const engine = engineOf(ruleData("step", { match: { keywords: ["did not complete"], any: ["did not complete"], showStepErrors: true } }));
+    const log = [
+      "#7 [3/4] RUN make",
+      "#8 [2/4] RUN echo error elsewhere",
+      "#9 [4/4] RUN make all",
+      "#9 0.10 cc -c main.c",
+      "#9 0.20 main.c:3:1: error: unknown type name 'strng'",
+      "#9 0.21 make: *** [main.o] Error 1",
+      '#9 ERROR: process "/bin/sh -c make all" did not complete successfully: exit code: 2',
+    ].join("\n");
+    const d = engine.diagnose(log).diagnoses[0]!;
+    expect(d.evidence.map((e) => e.line)).toEqual([5, 6, 7]);
+    expect(d.evidence[0]!.text).toBe("main.c:3:1: error: unknown type name 'strng'");
+  });
+
   it("honours when / whenNot conditions", () => {
     const engine = engineOf(
       ruleData("cross", { match: { keywords: ["boom"], any: ["boom"], when: ["cross-platform"] } }),

@@ -223,6 +223,18 @@ describe("pasted logs (auto-detect)", () => {
     expect(blockText(short)).not.toContain("bxf_feedback");
   });
 
+  it("in a direct message answers any log (not only sure ones) and explains itself otherwise", async () => {
+    const dm = uniq("D");
+    const log = personMessage(dm, SECRET_LOG, { channel_type: "im" });
+    await bot.event(log);
+    const answer = await postTo(dm);
+    expect(answer.body.thread_ts).toBeUndefined();
+    expect(blockText(answer)).toContain("run-step-failed");
+    await bot.event(personMessage(dm, "hello, what can you do?", { channel_type: "im" }));
+    const help = await postTo(dm, 2);
+    expect(help.body.text).toMatch(/reads a failed Docker/);
+  });
+
   it("answers in Chinese when the message is Chinese", async () => {
     const ch = channel();
     await bot.event(personMessage(ch, `构建失败了，帮忙看看是什么问题\n${LOAD_LOG}`));
@@ -427,9 +439,9 @@ describe("per-user and per-channel limits", () => {
     expect(answered).toHaveLength(3);
   });
 
-  it("stops reading a download that grows past MAX_LOG_BYTES", async () => {
+  it("stops reading a download that grows past MAX_LOG_BYTES (size unknown in advance)", async () => {
     const ch = channel();
-    const file = limited.fake.addFile("big.log", `${"x".repeat(5000)}\n${LOAD_LOG}`, { size: 100 });
+    const file = limited.fake.addFile("big.log", `${"x".repeat(5000)}\n${LOAD_LOG}`, { size: 100, chunked: true });
     await limited.event(personMessage(ch, "", { subtype: "file_share", files: [file] }));
     const post = await until(() => limited.fake.callsTo("chat.postMessage").find((c) => c.body.channel === ch), "too-large reply");
     expect(String(post.body.text)).toMatch(/`big\.log` is .* over the 2 KB limit/);

@@ -28,6 +28,7 @@ interface Matcher {
   near: NearCheck[];
   notNear: NearCheck[];
   notInRun: RegExp[];
+  showStepErrors: boolean;
   when: Condition[];
   whenNot: Condition[];
   unless: string[];
@@ -60,12 +61,40 @@ function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<R
     near: spec.near.map(near),
     notNear: spec.notNear.map(near),
     notInRun: spec.notInRun.map((src) => new RegExp(src, flags)),
+    showStepErrors: spec.showStepErrors,
     when: spec.when,
     whenNot: spec.whenNot,
     unless: spec.unless,
   };
   if (variant) m.variant = variant.name;
   return m;
+}
+
+/** Words that mark a line of a command's output as its error. */
+const ERROR_LIKE = /\b(?:error|err!|fatal|failed|cannot|can't|not found|no such file|undefined reference|exception|traceback|denied)\b/i;
+const STEP_ERRORS = 3;
+const STEP_LOOKBACK = 400;
+
+/**
+ * The first error-looking lines of the failing step's own output, above `hit`: lines of the
+ * same BuildKit step (`#16 ...`), or, for the final summary, the lines just above it.
+ */
+function stepErrorLines(text: string, hit: Hit): Hit[] {
+  const step = cleanLine(text.slice(hit.start, hit.end)).step;
+  const found: Hit[] = [];
+  let end = hit.start - 1;
+  for (let i = 0; i < STEP_LOOKBACK && end > 0; i++) {
+    const start = text.lastIndexOf("\n", end - 1) + 1;
+    const line = cleanLine(text.slice(start, end));
+    if (step !== undefined && line.step !== undefined && line.step !== step) break;
+    if (step === undefined && (i > 40 || /^\[\+\] Building|^Step \d+\/\d+ :/.test(line.text))) break;
+    // Lines BuildKit prints for every failure are not the command's own words.
+    if (ERROR_LIKE.test(line.text) && !/did not complete successfully|failed to solve|^ERROR[: ]|returned a non-zero code|^-+$/.test(line.text)) {
+      found.push({ start, end, text: line.text.replace(/^\d+\.\d+ /, ""), groups: {} });
+    }
+    end = start - 1;
+  }
+  return found.slice(-STEP_ERRORS).reverse();
 }
 
 type Consumer = { kind: "matcher"; index: number } | { kind: "probe"; probe: Probe };
@@ -172,6 +201,11 @@ export class RuleEngine {
     // suppression, so the order of rules never matters).
     const matched = new Set(byRule.keys());
     const survivors = [...byRule.values()].filter((f) => !f.matcher.unless.some((id) => matched.has(id)));
+    for (const f of survivors) {
+      if (!f.matcher.showStepErrors) continue;
+      const own = stepErrorLines(text, f.hits[0]!);
+      if (own.length) f.hits = [...own, ...f.hits].slice(0, MAX_EVIDENCE + own.length);
+    }
 
     const counter = new LineCounter(text);
     const withLines = survivors.map((f) => ({ ...f, lines: [] as number[] }));
@@ -218,11 +252,14 @@ export class RuleEngine {
   private toDiagnosis(m: Matcher, hits: Hit[], lines: number[], base: Facts, lang: Lang, dockerLog: boolean): Diagnosis {
     const facts: Facts = { ...base };
     for (const h of hits) for (const [k, v] of Object.entries(h.groups)) facts[k] ??= v;
-    // The rule's own captures are more precise than whole-log guesses (first hit wins).
-    for (const [k, v] of Object.entries(hits[0]?.groups ?? {})) facts[k] = v;
+    // The rule's own captures are more precise than whole-log guesses (first match wins).
+    const firstMatch = hits.find((h) => Object.keys(h.groups).length > 0);
+    for (const [k, v] of Object.entries(firstMatch?.groups ?? {})) facts[k] = v;
     if (m.variant) facts.variant = m.variant;
     const safe = redactRecord(facts);
-    const evidence: Evidence[] = hits.map((h, i) => ({ line: lines[i] ?? 0, text: redact(h.text.length > 500 ? `${h.text.slice(0, 500)} …` : h.text) }));
+    const evidence: Evidence[] = hits
+      .map((h, i) => ({ line: lines[i] ?? 0, text: redact(h.text.length > 500 ? `${h.text.slice(0, 500)} …` : h.text) }))
+      .sort((a, b) => a.line - b.line);
     // Outside a Docker log the same words mean something else: never be confident there.
     const confidence: Confidence = dockerLog ? m.confidence : "low";
     const d: Diagnosis = {

@@ -201,7 +201,7 @@ function furtherPart(rest: Diagnosis[], lang: Lang, parts: Parts): void {
   const shown = rest.slice(0, MAX_FURTHER);
   const lines = shown.map((d) => `• *${escapeMrkdwn(d.title)}* — ${t.confidence}: ${t.confidenceNames[d.confidence]} (\`${d.ruleId}\`)\n    ${escapeMrkdwn(clip(d.summary, CAP.further))}`);
   if (rest.length > shown.length) lines.push(slackText[lang].more(rest.length - shown.length));
-  parts.add(40, { type: "section", text: { type: "mrkdwn", text: parts.clip(`*${t.alsoFound}*\n${lines.join("\n")}`, SLACK_LIMITS.sectionText) } });
+  parts.add(67.5, { type: "section", text: { type: "mrkdwn", text: parts.clip(`*${t.alsoFound}*\n${lines.join("\n")}`, SLACK_LIMITS.sectionText) } });
 }
 
 function fallbackText(result: DiagnoseResult): string {

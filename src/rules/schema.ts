@@ -66,6 +66,11 @@ export const matchSchema = z
     /** The rule stands down when any of these rules matched the same log. */
     unless: z.array(ruleId).default([]),
     caseSensitive: z.boolean().default(false),
+    /**
+     * Also show, as evidence, the first error-looking lines of the failing step's own output
+     * above the evidence (for generic failures whose real reason is the command's output).
+     */
+    showStepErrors: z.boolean().default(false),
   })
   .strict();
 

@@ -33,6 +33,8 @@ export interface FakeMessage {
 interface StoredFile {
   body: Buffer;
   contentType: string;
+  /** Sent in chunks without Content-Length, as a stream of unknown size. */
+  chunked: boolean;
 }
 
 function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
@@ -115,10 +117,10 @@ export class FakeSlack {
   }
 
   /** Serves `body` at a url_private that needs the bot token; returns a Slack file object. */
-  addFile(name: string, body: Buffer | string, opts: { contentType?: string; size?: number; mimetype?: string; filetype?: string; mode?: string } = {}): Record<string, unknown> {
+  addFile(name: string, body: Buffer | string, opts: { contentType?: string; size?: number; mimetype?: string; filetype?: string; mode?: string; chunked?: boolean } = {}): Record<string, unknown> {
     const id = `F${String(this.files.size + 1).padStart(8, "0")}`;
     const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
-    this.files.set(`/files/${TEAM}/${id}/${name}`, { body: buf, contentType: opts.contentType ?? "text/plain" });
+    this.files.set(`/files/${TEAM}/${id}/${name}`, { body: buf, contentType: opts.contentType ?? "text/plain", chunked: opts.chunked ?? false });
     return {
       id,
       name,
@@ -255,6 +257,12 @@ export class FakeSlack {
     }
     if (!file) {
       res.writeHead(404);
+      res.end();
+      return;
+    }
+    if (file.chunked) {
+      res.writeHead(200, { "content-type": file.contentType });
+      for (let i = 0; i < file.body.length; i += 1024) res.write(file.body.subarray(i, i + 1024));
       res.end();
       return;
     }

@@ -44,7 +44,7 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
-export async function startSlackBot(env: Record<string, string> = {}, fakeSlack?: FakeSlack): Promise<SlackBot> {
+export async function startSlackBot(env: Record<string, string> = {}, fakeSlack?: FakeSlack, namespace?: string): Promise<SlackBot> {
   const fake = fakeSlack ?? (await FakeSlack.start());
   const config = loadConfig({
     PORT: "0",
@@ -56,7 +56,8 @@ export async function startSlackBot(env: Record<string, string> = {}, fakeSlack?
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const engine = builtinEngine();
-  const store = Store.create(undefined, log);
+  // With KEYV_URL, bots started with the same `namespace` share their state (several instances).
+  const store = Store.create(config.KEYV_URL, log, namespace ?? uniq("bxf-test-"));
   const service = new BotService(engine, store);
   const mode: string[] = [];
   const http = createHttpApp({ engine, store, mode, version: "test" });

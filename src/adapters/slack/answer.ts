@@ -148,6 +148,15 @@ async function gatherFiles(deps: SlackDeps, files: SlackFile[], lang: Lang): Pro
  * sent (that gets a reply); Slack API failures propagate to Bolt's error handler.
  */
 export async function answerLog(deps: SlackDeps, client: webApi.WebClient, o: AskOptions): Promise<void> {
+  try {
+    await answer(deps, client, o);
+  } catch (err) {
+    deps.report({ entry: o.entry, outcome: "failed", detail: slackError(err) ?? (err instanceof Error ? err.message : String(err)), channel: o.place.channel, ...(o.ts ? { ts: o.ts } : {}) });
+    throw err;
+  }
+}
+
+async function answer(deps: SlackDeps, client: webApi.WebClient, o: AskOptions): Promise<void> {
   const { service, report } = deps;
   const { place } = o;
   const done = (outcome: Parameters<SlackDeps["report"]>[0]["outcome"], detail?: string) =>

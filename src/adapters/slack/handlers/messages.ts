@@ -3,12 +3,12 @@
 // in a direct message with the bot every log gets an answer. A mention answers the log in
 // the mentioning message, or else the thread's first message.
 import type { AllMiddlewareArgs, App, Context } from "@slack/bolt";
-import { answerLog } from "../answer.js";
+import { answerLog, plain, post } from "../answer.js";
 import type { SlackDeps } from "../deps.js";
 import { isLogFile } from "../files.js";
 import { answerLang } from "../lang.js";
 import { type SlackMessageLike, mentions, messageText, withoutMention } from "../message-text.js";
-import { post, plain } from "../answer.js";
+import { helpMessage } from "../replies.js";
 import { slackText } from "../text.js";
 
 /** Message subtypes that can carry a log: plain, from an integration, a file upload, a broadcast reply. */
@@ -48,7 +48,13 @@ export function registerMessages(app: App, deps: SlackDeps): void {
     if (!text.trim() && !e.files?.some(isLogFile)) return report({ ...base, outcome: "ignored", detail: "no text" });
 
     if (e.channel_type === "im") {
-      await answerLog(deps, client, { entry: "message", place: { team, channel: e.channel, threadTs: e.thread_ts }, user: e.user, text, files: e.files, auto: false, ts: e.ts });
+      const place = { team, channel: e.channel, threadTs: e.thread_ts };
+      if (!e.files?.some(isLogFile) && !holdsLog(deps, text)) {
+        // A direct message without a log is a question to the bot: how to use it.
+        await post(client, place, helpMessage(await answerLang(service, client, { team, user: e.user, text }), deps.config.SLACK_COMMAND));
+        return report({ ...base, outcome: "replied", detail: "help" });
+      }
+      await answerLog(deps, client, { entry: "message", place, user: e.user, text, files: e.files, auto: false, ts: e.ts });
       return;
     }
     if (!(await service.channelSetting(team, e.channel, "auto", true))) return report({ ...base, outcome: "ignored", detail: "auto off" });
