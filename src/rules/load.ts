@@ -1,11 +1,11 @@
 // Reads rule files, validates them and merges built-in and team rules. Everything that can
 // be wrong with a rule file is found here, at start-up, never while answering a user.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join, relative, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { ZodError } from "zod";
 import { templateFacts } from "../engine/template.js";
+import { PACKAGE_ROOT } from "../package-info.js";
 import { type RuleProblem, RuleLoadError } from "./errors.js";
 import { RedosChecker, acceptable } from "./redos.js";
 import { type MatchSpec, type RuleFile, ruleSchema } from "./schema.js";
@@ -23,13 +23,7 @@ export const ENGINE_FACTS = new Set([
   "baseImage", "command", "exitCode", "dockerfile", "context",
 ]);
 
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-export const BUILTIN_RULES_DIR = join(packageRoot(), "rules");
+export const BUILTIN_RULES_DIR = join(PACKAGE_ROOT, "rules");
 /** The built-in pack's ReDoS verdicts (see redos.ts). */
 export const SHIPPED_VERDICTS = join(BUILTIN_RULES_DIR, "redos-verdicts.json");
 

@@ -6,6 +6,7 @@ import { createEngine, rulesDirsFromEnv } from "../../engine/index.js";
 import { InputError } from "../../engine/normalize.js";
 import { RuleLoadError } from "../../rules/errors.js";
 import { testRuleExamples } from "../../rules/example-test.js";
+import { PACKAGE_VERSION } from "../../package-info.js";
 import { LogTooLargeError, decodeLog } from "../../input/decode-log.js";
 import { renderJson } from "../../renderers/json.js";
 import { renderMarkdown } from "../../renderers/markdown.js";
@@ -56,7 +57,8 @@ export function buildProgram(io: CliIO): Command {
     .description("Diagnose failed Docker / buildx builds from their logs: the cause, the command that fixes it, the docs.")
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .version(PACKAGE_VERSION, "-V, --version");
 
   const rulesOption = () => new Option("--rules <dir>", "also load team rules from DIR (repeatable; RULES_DIR works too)").argParser(collect).default([] as string[]);
   const dirsOf = (opts: { rules: string[] }) => [...rulesDirsFromEnv(io.env), ...opts.rules];
