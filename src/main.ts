@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from "./config/config.js";
 import { createEngine } from "./engine/index.js";
 import { RuleLoadError } from "./rules/errors.js";
 import { runTerminalChat } from "./adapters/local/terminal-chat.js";
+import { type DiscordAdapter, createDiscordAdapter, discordConfigured } from "./adapters/discord/client.js";
 import { type SlackAdapter, createSlackAdapter } from "./adapters/slack/app.js";
 import { chooseSlackMode } from "./adapters/slack/receiver.js";
 import { BotService } from "./core/bot-service.js";
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const engine = createEngine({ extraDirs: config.rulesDirs });
   const store = Store.create(config.KEYV_URL, log);
   const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-  // Chat adapters register here (Slack now, Discord planned); with none running, the bot is
+  // Chat adapters register here (Slack, Discord); with none running, the bot is
   // in local mode.
   const adapters: string[] = [];
   const app = createHttpApp({ engine, store, mode: adapters, version });
@@ -36,8 +37,12 @@ async function main(): Promise<void> {
     adapters.push("slack");
     log.info({ mode: slack.mode }, slack.mode === "socket" ? "Slack adapter running in Socket Mode" : "Slack adapter running in HTTP mode on POST /slack/events");
   }
-  if (config.DISCORD_TOKEN) {
-    log.warn("DISCORD_TOKEN is set, but this version has no Discord adapter yet");
+  const discordChoice = discordConfigured(config);
+  if (!discordChoice.ok && discordChoice.why) log.warn(`Discord adapter not started: ${discordChoice.why}`);
+  const discord: DiscordAdapter | undefined = createDiscordAdapter({ config, service, log });
+  if (discord) {
+    await discord.start();
+    adapters.push("discord");
   }
   const local = adapters.length === 0;
   if (local) {
@@ -57,6 +62,7 @@ async function main(): Promise<void> {
     log.info({ signal }, "shutting down");
     server.close();
     await slack?.stop().catch((err: unknown) => log.warn({ err: String(err) }, "stopping the Slack adapter failed"));
+    await discord?.stop().catch((err: unknown) => log.warn({ err: String(err) }, "stopping the Discord adapter failed"));
     await store.close();
     process.exit(0);
   };

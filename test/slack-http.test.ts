@@ -212,6 +212,7 @@ describe("pasted logs (auto-detect)", () => {
     const ch = channel();
     const first = personMessage(ch, LOAD_LOG);
     await bot.event(first);
+    await bot.waitHandled((h) => h.ts === first.ts && h.outcome === "answered", "the first answer recorded");
     const answer = await postTo(ch);
     const again = personMessage(ch, `#5 12.3s\n${LOAD_LOG.replace("0.1s", "2.7s")}`);
     await bot.event(again);
@@ -272,6 +273,16 @@ describe("uploaded files", () => {
     await bot.event(fileShare(ch, [file]));
     const post = await postTo(ch);
     expect(post.body.text).toMatch(/`huge\.log` is 60 MB, over the 50 MB limit/);
+    expect(fake.calls.some((c) => c.method === "file_download" && String(c.body.path).includes(String(file.id)))).toBe(false);
+  });
+
+  it("never sends the bot token outside SLACK_FILES_URL", async () => {
+    const ch = channel();
+    const file = fake.addFile("elsewhere.log", LOAD_LOG);
+    const foreign = { ...file, url_private: String(file.url_private).replace("127.0.0.1", "localhost"), url_private_download: undefined };
+    await bot.event(fileShare(ch, [foreign]));
+    const post = await postTo(ch);
+    expect(post.body.text).toMatch(/I could not read `elsewhere\.log`: its address is not on 127\.0\.0\.1/);
     expect(fake.calls.some((c) => c.method === "file_download" && String(c.body.path).includes(String(file.id)))).toBe(false);
   });
 
@@ -349,6 +360,7 @@ describe("feedback", () => {
   it("records clicks per rule, updates the answer with the tally, and /buildx-fix stats shows them", async () => {
     const ch = channel();
     await bot.command(LOAD_LOG, { channel_id: ch });
+    await bot.waitHandled((h) => h.channel === ch && h.outcome === "answered", "the answer recorded");
     const answer = await postTo(ch);
     const posted = { channel: ch, ts: answer.response.ts, text: answer.body.text, blocks: answer.body.blocks };
 
@@ -389,7 +401,7 @@ describe("request signatures", () => {
     expect(unsigned.status).toBe(401);
     // The same body properly signed goes through, which shows the refusals were about the signature.
     expect((await bot.send(body, type)).status).toBe(200);
-    await postTo(ch);
+    await bot.waitHandled((h) => h.channel === ch && h.outcome === "answered", "the signed request's answer");
     expect(postsTo(ch)).toHaveLength(1);
     expect(bot.handled.filter((h) => h.channel === ch)).toHaveLength(1);
   });
@@ -432,6 +444,7 @@ describe("per-user and per-channel limits", () => {
 
     // The channel allows 3 answers a minute: someone else gets one more, then auto-detect goes quiet.
     await limited.command(LOAD_LOG.replace("cloudsmithy", "other"), { channel_id: ch, user_id: "U0OTHER" });
+    await until(() => limited.handled.filter((h) => h.channel === ch && h.entry === "command").length >= 4, "four commands handled");
     const pasted = personMessage(ch, LOAD_LOG.replace("cloudsmithy", "third"));
     await limited.event(pasted);
     expect(await limited.waitHandled((h) => h.ts === pasted.ts, "pasted log in a busy channel")).toMatchObject({ outcome: "rate-limited" });

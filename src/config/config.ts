@@ -1,6 +1,7 @@
 // Settings from the environment, parsed once at start-up. A bad value stops the process
 // with a message naming the variable, instead of failing later inside a handler.
 import { z } from "zod";
+import { type LlmConfig, llmConfigFrom, llmEnvShape } from "../llm/config.js";
 
 const bytes = z.coerce.number().int().positive();
 
@@ -10,6 +11,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RULES_DIR: z.string().optional(),
   KEYV_URL: z.string().optional(),
+  /** The optional LLM fallback: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, LLM_* (src/llm/config.ts). */
+  ...llmEnvShape,
   MAX_LOG_BYTES: bytes.default(50 * 1024 * 1024),
   SLACK_BOT_TOKEN: z.string().startsWith("xoxb-", "must be a bot token (xoxb-...)").optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
@@ -23,11 +26,30 @@ const envSchema = z.object({
   /** Answers per person and per channel, per minute. */
   SLACK_USER_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   SLACK_CHANNEL_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+  /** The bot token from the Developer Portal (Bot → Reset Token). With the application id, the Discord adapter runs. */
   DISCORD_TOKEN: z.string().optional(),
-  DISCORD_APPLICATION_ID: z.string().optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,25}$/, "must be the numeric application id").optional(),
+  /** Register the commands in one guild (instant) instead of globally. */
+  DISCORD_GUILD_ID: z.string().regex(/^\d{15,25}$/, "must be a numeric guild (server) id").optional(),
+  /** REST base URL without the version (proxies, tests); the gateway URL comes from its /gateway/bot. */
+  DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default("https://discord.com/api"),
+  /** Ask for the privileged Message Content intent (enable it in the portal first): answers pasted logs. */
+  DISCORD_MESSAGE_CONTENT: z.stringbool().default(false),
+  /** Answers per person and per channel, per minute. */
+  DISCORD_USER_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  DISCORD_CHANNEL_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+  /** `npm run discord:shards`: how many shards (default: what Discord recommends). */
+  DISCORD_SHARDS: z.coerce.number().int().positive().optional(),
 });
 
-export type Config = z.infer<typeof envSchema> & { rulesDirs: string[]; chatTokens: string[] };
+export type Config = z.infer<typeof envSchema> & {
+  rulesDirs: string[];
+  chatTokens: string[];
+  /** Set when the LLM fallback is configured (OPENAI_MODEL plus OPENAI_API_KEY or OPENAI_BASE_URL). */
+  llm: LlmConfig | undefined;
+  /** Why the LLM fallback is off although some of its variables are set. */
+  llmOff: string | undefined;
+};
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -42,8 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const c = parsed.data;
+  const llm = llmConfigFrom(c);
   return {
     ...c,
+    llm: llm.config,
+    llmOff: llm.why,
     rulesDirs: (c.RULES_DIR ?? "").split(/[:;]/).filter(Boolean),
     chatTokens: (["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_TOKEN"] as const).filter((k) => c[k]),
   };

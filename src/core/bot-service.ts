@@ -4,6 +4,9 @@
 // and render the results; nothing here knows about a platform.
 import type { RuleEngine } from "../engine/engine.js";
 import type { DiagnoseOptions, DiagnoseResult } from "../engine/types.js";
+import type { LlmFallback } from "../llm/fallback.js";
+import { LLM_RULE_ID } from "../llm/suggestion.js";
+import { redact } from "../redact/secrets.js";
 import type { Store } from "../store/store.js";
 import { fingerprintResult } from "./fingerprint.js";
 
@@ -26,17 +29,134 @@ export interface DedupeHit<Ref> {
   count: number;
 }
 
+export interface AnswerOptions extends DiagnoseOptions {
+  /** false: the rules only. Default: the LLM fallback when one is configured. */
+  llm?: boolean | undefined;
+}
+
+/** A failure no rule knows that people marked "Wrong" on its AI answer. */
+export interface UnknownStat {
+  fingerprint: string;
+  /** "Wrong" votes on AI answers to it. */
+  wrong: number;
+  /** The AI answer's title. */
+  title: string;
+  /** A masked excerpt of the log (the lines the model was shown, last ones). */
+  sample: string;
+  lastSeen: number;
+}
+
+interface AnswerMeta {
+  fingerprint: string;
+  source: DiagnoseResult["source"];
+  ruleId?: string | undefined;
+}
+
+interface UnknownSample {
+  title: string;
+  sample: string;
+}
+
 const HOUR = 60 * 60 * 1000;
+const KEEP_VOTES_MS = 90 * 24 * HOUR;
+/** Unknown failures tracked per workspace; the least voted go first. */
+const MAX_UNKNOWN = 200;
 
 export class BotService {
   constructor(
     readonly engine: RuleEngine,
     readonly store: Store,
+    /** The optional LLM fallback (configured with OPENAI_*); without it `answer` is `diagnose`. */
+    readonly llm?: LlmFallback,
   ) {}
 
   diagnose(text: string, opts: DiagnoseOptions = {}): Diagnosed {
     const result = this.engine.diagnose(text, opts);
     return { result, fingerprint: fingerprintResult(result, text) };
+  }
+
+  /**
+   * The answer to post: the rules' diagnosis, unless no rule is confident (high or medium) about
+   * a Docker log and the LLM fallback is configured; then the fallback's suggestion, marked as
+   * one (`source: "llm"`, never high confidence), with any weak rule matches after it. Any
+   * failure of the fallback gives the rules' answer: this rejects only for what `diagnose`
+   * rejects (empty or binary input).
+   */
+  async answer(text: string, opts: AnswerOptions = {}): Promise<Diagnosed> {
+    const { llm: wanted, ...diagnoseOpts } = opts;
+    const base = this.diagnose(text, diagnoseOpts);
+    const r = base.result;
+    if (wanted === false || !this.llm || !r.dockerLog || r.diagnoses.some((d) => d.confidence !== "low")) return base;
+    try {
+      const rules = this.engine.rules.map(({ rule }) => ({ id: rule.id, title: rule.title.en }));
+      const outcome = await this.llm.suggest({ text, result: r, fingerprint: base.fingerprint, rules });
+      if (outcome.kind !== "answered") return base;
+      const ai = outcome.diagnosis;
+      await this.store.set<UnknownSample>(`unknown-sample:${base.fingerprint}`, { title: ai.title, sample: outcome.sample }, KEEP_VOTES_MS);
+      const result: DiagnoseResult = { ...r, source: "llm", diagnoses: [ai, ...r.diagnoses.filter((d) => d.ruleId !== ai.ruleId)] };
+      return { result, fingerprint: base.fingerprint };
+    } catch {
+      return base;
+    }
+  }
+
+  /**
+   * Counts a posted answer for stats (AI answers under `llm-suggestion`, whatever rule they
+   * name) and remembers what it was, so that votes on it can be told apart.
+   */
+  async recordAnswer(workspace: string, answerId: string, answered: Diagnosed): Promise<void> {
+    const first = answered.result.diagnoses[0];
+    await this.store.set<AnswerMeta>(`answer:${workspace}:${answerId}`, { fingerprint: answered.fingerprint, source: answered.result.source, ruleId: first?.ruleId }, KEEP_VOTES_MS);
+    if (first) await this.recordHit(workspace, answered.result.source === "llm" ? LLM_RULE_ID : first.ruleId);
+  }
+
+  /**
+   * `recordFeedback` for an answer recorded with `recordAnswer`: votes on AI answers count
+   * under `llm-suggestion`, and a "Wrong" on one counts its failure in `unknownStats`.
+   */
+  async recordVote(workspace: string, answerId: string, ruleId: string, user: string, vote: Vote): Promise<{ fixed: number; wrong: number }> {
+    const meta = await this.store.get<AnswerMeta>(`answer:${workspace}:${answerId}`);
+    const isAi = meta?.source === "llm";
+    const before = (await this.store.get<Record<string, Vote>>(`vote:${workspace}:${answerId}`))?.[user];
+    const tally = await this.recordFeedback(workspace, answerId, isAi ? LLM_RULE_ID : ruleId, user, vote);
+    if (isAi && before !== vote) {
+      if (vote === "wrong") await this.bumpUnknown(workspace, meta.fingerprint, 1);
+      else if (before === "wrong") await this.bumpUnknown(workspace, meta.fingerprint, -1);
+    }
+    return tally;
+  }
+
+  /** Counts one "Wrong" on an AI answer to the failure `fingerprint`; `sample` overrides the stored one. */
+  async recordUnknown(workspace: string, fingerprint: string, sample?: string): Promise<void> {
+    await this.bumpUnknown(workspace, fingerprint, 1, sample);
+  }
+
+  /** The unknown failures with most "Wrong" votes on their AI answers, each with a masked sample. */
+  async unknownStats(workspace: string, limit = 10): Promise<UnknownStat[]> {
+    const table = (await this.store.get<Record<string, UnknownStat>>(`unknown:${workspace}`)) ?? {};
+    return Object.values(table)
+      .filter((u) => u.wrong > 0)
+      .sort((a, b) => b.wrong - a.wrong || b.lastSeen - a.lastSeen || a.fingerprint.localeCompare(b.fingerprint))
+      .slice(0, limit);
+  }
+
+  private async bumpUnknown(workspace: string, fingerprint: string, by: number, sample?: string): Promise<void> {
+    const key = `unknown:${workspace}`;
+    const table = (await this.store.get<Record<string, UnknownStat>>(key)) ?? {};
+    let row = table[fingerprint];
+    if (!row) {
+      const stored = await this.store.get<UnknownSample>(`unknown-sample:${fingerprint}`);
+      row = table[fingerprint] = { fingerprint, wrong: 0, title: stored?.title ?? "", sample: stored?.sample ?? "", lastSeen: 0 };
+    }
+    if (sample !== undefined) row.sample = redact(sample);
+    row.wrong = Math.max(0, row.wrong + by);
+    row.lastSeen = Date.now();
+    const rows = Object.values(table);
+    if (rows.length > MAX_UNKNOWN) {
+      rows.sort((a, b) => a.wrong - b.wrong || a.lastSeen - b.lastSeen);
+      for (const r of rows.slice(0, rows.length - MAX_UNKNOWN)) delete table[r.fingerprint];
+    }
+    await this.store.set(key, table);
   }
 
   /**

@@ -53,6 +53,8 @@ export function assertLogText(text: string): void {
 }
 
 const GH_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
+// Go's log package (old dockerd/docker CLI output, many CI tools): "2015/08/25 16:51:45 ".
+const GO_LOG_TIMESTAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? /;
 const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
 const BUILDKIT_STEP = /^#(\d+) (?:\d+\.\d+ )?/;
 const QUOTE = /^(?:> ?)+/;
@@ -78,6 +80,8 @@ export function cleanLine(raw: string): CleanLine {
     github = true;
     text = text.slice(ts[0].length);
   }
+  const goTs = GO_LOG_TIMESTAMP.exec(text);
+  if (goTs) text = text.slice(goTs[0].length);
   const marker = GH_MARKER.exec(text);
   if (marker) {
     github = true;

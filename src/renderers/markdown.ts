@@ -1,6 +1,7 @@
 // Markdown for GitHub step summaries, issues and anywhere else that renders it.
 import type { DiagnoseResult, Diagnosis } from "../engine/types.js";
 import { messages } from "../i18n/messages.js";
+import { isAiSuggestion, summaryWithoutLabel } from "./ai-marking.js";
 
 /** A fenced block that survives backticks inside the content. */
 export function fence(body: string, lang = ""): string {
@@ -13,8 +14,9 @@ function diagnosisMarkdown(d: Diagnosis, result: DiagnoseResult, heading: string
   const t = messages(result.lang);
   const out: string[] = [];
   out.push(`${heading} ${d.title}`, "");
+  if (isAiSuggestion(d, result)) out.push(`> ⚠️ **${t.unverified}**`, "");
   out.push(`\`${d.ruleId}\`${d.variant ? ` (${d.variant})` : ""} · ${t.confidence}: **${t.confidenceNames[d.confidence]}**`, "");
-  out.push(d.summary, "");
+  out.push(summaryWithoutLabel(d, result), "");
   if (d.fix.length) {
     out.push(`**${t.fix}**`, "");
     for (const f of d.fix) out.push(`- ${f.description}`, "", fence(f.command, "sh"), "");

@@ -1,6 +1,7 @@
 // Plain terminal text, coloured when the output is a terminal that wants colour.
 import type { DiagnoseResult, Diagnosis } from "../engine/types.js";
 import { lineLabel, messages } from "../i18n/messages.js";
+import { isAiSuggestion, summaryWithoutLabel } from "./ai-marking.js";
 
 export interface TerminalStyle {
   color: boolean;
@@ -20,7 +21,9 @@ function block(d: Diagnosis, result: DiagnoseResult, style: TerminalStyle, prima
   const confColor = d.confidence === "high" ? "32" : d.confidence === "medium" ? "33" : "90";
   const out: string[] = [];
   out.push(`${paint(c, primary ? "1;31" : "1", primary ? "✖ " + d.title : "• " + d.title)}  ${paint(c, "90", `[${d.ruleId}${d.variant ? `/${d.variant}` : ""}]`)} ${paint(c, confColor, `${t.confidence}: ${t.confidenceNames[d.confidence]}`)}`);
-  out.push(`  ${d.summary}`);
+  // An answer of the LLM fallback says so before anything else about it.
+  if (isAiSuggestion(d, result)) out.push(`  ${paint(c, "1;33", `⚠ ${t.unverified}`)}`);
+  out.push(`  ${summaryWithoutLabel(d, result)}`);
   if (d.fix.length) {
     out.push("", `  ${paint(c, "1", t.fix)}:`);
     for (const f of d.fix) {

@@ -2,6 +2,8 @@
 // is commander's; this file only wires options to the engine and renderers.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { type DestinationStream, pino } from "pino";
+import { BotService } from "../../core/bot-service.js";
 import { createEngine, rulesDirsFromEnv } from "../../engine/index.js";
 import { InputError } from "../../engine/normalize.js";
 import { RuleLoadError } from "../../rules/errors.js";
@@ -12,6 +14,9 @@ import { renderJson } from "../../renderers/json.js";
 import { renderMarkdown } from "../../renderers/markdown.js";
 import { renderTerminal, wantsColor } from "../../renderers/terminal.js";
 import { runTerminalChat } from "../local/terminal-chat.js";
+import { LlmConfigError, llmSettingFromEnv } from "../../llm/config.js";
+import type { LlmFallback } from "../../llm/fallback.js";
+import { Store } from "../../store/store.js";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -52,6 +57,32 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 const CLI_MAX_LOG_BYTES = 1024 * 1024 * 1024;
 const maxBytes = (env: NodeJS.ProcessEnv): number => Number(env.MAX_LOG_BYTES) || CLI_MAX_LOG_BYTES;
 
+/**
+ * The LLM fallback for `diagnose`: off with --no-llm, required with --llm, and otherwise on
+ * exactly when OPENAI_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL are set. The SDK is only
+ * loaded when it is used.
+ */
+async function llmFallbackFor(flag: boolean | undefined, io: CliIO): Promise<{ llm: LlmFallback; store: Store } | undefined> {
+  if (flag === false) return undefined;
+  let setting;
+  try {
+    setting = llmSettingFromEnv(io.env);
+  } catch (err) {
+    if (err instanceof LlmConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (!setting.config) {
+    if (flag) throw new UsageError(`--llm needs OPENAI_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL${setting.why ? ` (${setting.why})` : ""}`);
+    return undefined;
+  }
+  const { LlmFallback } = await import("../../llm/fallback.js");
+  const level = io.env.LOG_LEVEL || "warn";
+  const log = pino({ level, base: { name: "buildx-fix" } }, io.stderr as unknown as DestinationStream);
+  // The answer cache lives as long as the process: one question per distinct failure.
+  const store = Store.create(undefined);
+  return { llm: new LlmFallback({ config: setting.config, log, store }), store };
+}
+
 export function buildProgram(io: CliIO): Command {
   const program = new Command("buildx-fix")
     .description("Diagnose failed Docker / buildx builds from their logs: the cause, the command that fixes it, the docs.")
@@ -71,10 +102,19 @@ export function buildProgram(io: CliIO): Command {
     .option("--json", "same as --format json")
     .addOption(new Option("--lang <lang>", "answer language").choices(["en", "zh", "auto"]).default("auto"))
     .addOption(rulesOption())
-    .action(async (file: string | undefined, opts: { format: string; json?: boolean; lang: "en" | "zh" | "auto"; rules: string[] }) => {
+    .option("--llm", "ask the configured LLM when no rule is confident (the default when OPENAI_MODEL is set)")
+    .option("--no-llm", "rules only, even when an LLM is configured")
+    .action(async (file: string | undefined, opts: { format: string; json?: boolean; lang: "en" | "zh" | "auto"; rules: string[]; llm?: boolean }) => {
       const engine = createEngine({ extraDirs: dirsOf(opts) });
+      const fallback = await llmFallbackFor(opts.llm, io);
       const log = await readLog(file, io);
-      const result = engine.diagnose(log, { lang: opts.lang });
+      let result;
+      if (fallback) {
+        result = (await new BotService(engine, fallback.store, fallback.llm).answer(log, { lang: opts.lang })).result;
+        await fallback.store.close();
+      } else {
+        result = engine.diagnose(log, { lang: opts.lang });
+      }
       const format = opts.json ? "json" : opts.format;
       const out =
         format === "json" ? renderJson(result) : format === "markdown" ? renderMarkdown(result) : renderTerminal(result, { color: wantsColor(io.stdout) });

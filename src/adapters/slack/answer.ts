@@ -207,6 +207,6 @@ async function answer(deps: SlackDeps, client: webApi.WebClient, o: AskOptions):
   const msg = renderSlackAnswer(result, { answerId, ...(source ? { source } : {}) });
   const ts = await post(client, place, msg, o.fallback);
   if (ts) await service.store.set<AnswerLocation>(`slack:answer:${place.team}:${answerId}`, { channel: place.channel, ts }, 2 * HOUR);
-  if (top) await service.recordHit(place.team, top.ruleId);
+  if (top) await deps.serial(`stats:${place.team}`, () => service.recordHit(place.team, top.ruleId));
   return done("answered", top ? `${top.ruleId}: ${top.confidence}` : "no diagnosis");
 }

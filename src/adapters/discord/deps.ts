@@ -1,0 +1,73 @@
+// What every Discord handler gets: the shared bot service, the settings, the log, and a report
+// of what each incoming event led to (logged at debug; tests and diagnostics listen to it).
+import type { Logger } from "pino";
+import type { Config } from "../../config/config.js";
+import type { BotService } from "../../core/bot-service.js";
+
+export type Entry = "command" | "modal" | "context-menu" | "message" | "mention" | "feedback";
+
+export type Outcome =
+  | "answered"
+  | "duplicate"
+  | "rate-limited"
+  | "ignored"
+  | "not-confident"
+  | "not-a-log"
+  | "file-problem"
+  | "replied"
+  | "failed";
+
+export interface Handled {
+  entry: Entry;
+  outcome: Outcome;
+  /** Why, for `ignored` and failures ("self", "auto off", ...), or the rule and confidence. */
+  detail?: string;
+  channel?: string;
+  /** The message (or interaction) the event was about. */
+  id?: string;
+}
+
+export interface DiscordDeps {
+  service: BotService;
+  config: Config;
+  log: Logger;
+  /** Whether the client asked for the Message Content intent (auto-detect needs it). */
+  messageContent: boolean;
+  report: (h: Handled) => void;
+  /** Runs `work` once every earlier call with the same key has settled (see `keyedQueue`). */
+  serial: <T>(key: string, work: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * A queue per key. BotService's counters, votes, rate limits and dedupe entries are
+ * read-modify-write on the store, and discord.js runs handlers concurrently: two clicks or two
+ * pastes handled at once would lose an update. Within this process they take turns per key.
+ */
+export function keyedQueue(): DiscordDeps["serial"] {
+  const last = new Map<string, Promise<void>>();
+  return <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const previous = last.get(key) ?? Promise.resolve();
+    const result = previous.then(() => work());
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    last.set(key, settled);
+    void settled.then(() => {
+      if (last.get(key) === settled) last.delete(key);
+    });
+    return result;
+  };
+}
+
+export function reporter(log: Logger, listener?: (h: Handled) => void): (h: Handled) => void {
+  return (h) => {
+    log.debug({ discord: h }, `discord ${h.entry}: ${h.outcome}${h.detail ? ` (${h.detail})` : ""}`);
+    listener?.(h);
+  };
+}
+
+/** Stats, votes and settings are kept per guild; direct messages count per person. */
+export function workspaceOf(guildId: string | null | undefined, userId: string): string {
+  return guildId ? `discord:${guildId}` : `discord:dm:${userId}`;
+}
