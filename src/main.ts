@@ -2,7 +2,6 @@
 // file, rule and field named), opens the state store, serves HTTP on PORT, and starts every
 // adapter that has its tokens. With no chat tokens it runs in local mode and, in a
 // terminal, opens the terminal chat.
-import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config/config.js";
@@ -13,6 +12,7 @@ import { type DiscordAdapter, createDiscordAdapter, discordConfigured } from "./
 import { type SlackAdapter, createSlackAdapter } from "./adapters/slack/app.js";
 import { chooseSlackMode } from "./adapters/slack/receiver.js";
 import { BotService } from "./core/bot-service.js";
+import { PACKAGE_VERSION } from "./package-info.js";
 import { createHttpApp } from "./server/http.js";
 import { Store } from "./store/store.js";
 
@@ -22,12 +22,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const engine = createEngine({ extraDirs: config.rulesDirs });
   const store = Store.create(config.KEYV_URL, log);
-  const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
   // Chat adapters register here (Slack, Discord); with none running, the bot is
   // in local mode.
   const adapters: string[] = [];
-  const app = createHttpApp({ engine, store, mode: adapters, version });
-  const service = new BotService(engine, store);
+  const app = createHttpApp({ engine, store, mode: adapters, version: PACKAGE_VERSION });
+  if (config.llmOff) log.warn(config.llmOff);
+  // The openai SDK is loaded only when the fallback is configured.
+  const llm = config.llm ? new (await import("./llm/fallback.js")).LlmFallback({ config: config.llm, store, log }) : undefined;
+  if (config.llm) log.info({ model: config.llm.model, baseURL: config.llm.baseURL ?? "OpenAI" }, "LLM fallback on");
+  const service = new BotService(engine, store, llm);
 
   const slackChoice = chooseSlackMode(config);
   if (slackChoice.mode === undefined && slackChoice.why) log.warn(`Slack adapter not started: ${slackChoice.why}`);
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
   if (local && process.stdin.isTTY) {
-    await runTerminalChat({ engine, input: process.stdin, output: process.stdout });
+    await runTerminalChat({ engine, service, input: process.stdin, output: process.stdout });
     await shutdown("end of terminal chat");
   }
 }

@@ -8,7 +8,6 @@
 import { once } from "node:events";
 import {
   Client,
-  type ClientOptions,
   Events,
   GatewayIntentBits,
   type Interaction,
@@ -40,8 +39,6 @@ export interface DiscordAdapterOptions {
   registerCommands?: boolean;
   /** Called with what each incoming event led to (tests and diagnostics). */
   onHandled?: (h: Handled) => void;
-  /** Extra client options (the sharding entry point passes none; tests shorten timeouts). */
-  clientOptions?: Partial<ClientOptions>;
 }
 
 export interface DiscordAdapter {
@@ -55,7 +52,7 @@ export class DiscordStartError extends Error {
   override readonly name = "DiscordStartError";
 }
 
-/** Whether these settings enable the adapter, and if not, why (undefined: not configured at all). */
+/** Whether these settings enable the adapter; when half of them are there, what is missing. */
 export function discordConfigured(config: Config): { ok: boolean; why?: string } {
   if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) return { ok: true };
   if (config.DISCORD_TOKEN) return { ok: false, why: "DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not (Developer Portal → General Information → Application ID)" };
@@ -87,7 +84,6 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     rest: { api: config.DISCORD_API_URL },
     // Nothing the bot posts pings anyone, whatever a log contains (@everyone, <@id>).
     allowedMentions: { parse: [], repliedUser: false },
-    ...opts.clientOptions,
   });
   const deps: DiscordDeps = { service, config, log, messageContent: config.DISCORD_MESSAGE_CONTENT, report: reporter(log, opts.onHandled), serial: keyedQueue() };
 
@@ -147,9 +143,11 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
         onClose = (ev) => reject(new DiscordStartError(`Discord closed the gateway connection: ${CLOSE_REASONS[ev.code] ?? `code ${ev.code}`}`));
         client.once(Events.ShardDisconnect, onClose);
       });
-      refused.catch(() => undefined);
+      const loggedIn = client.login(config.DISCORD_TOKEN).then(() => ready);
+      // Whichever loses the race below must not surface later as an unhandled rejection.
+      for (const p of [ready, refused, loggedIn]) p.catch(() => undefined);
       try {
-        await Promise.race([client.login(config.DISCORD_TOKEN).then(() => ready), refused]);
+        await Promise.race([loggedIn, refused]);
       } catch (err) {
         await client.destroy();
         if (err instanceof DiscordStartError) throw err;

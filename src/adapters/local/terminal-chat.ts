@@ -3,6 +3,7 @@
 // Pasted logs contain empty lines too; a paste arrives in one burst, so an empty line only
 // ends the log when nothing follows it within a moment.
 import { createInterface } from "node:readline";
+import type { BotService } from "../../core/bot-service.js";
 import type { RuleEngine } from "../../engine/engine.js";
 import { InputError } from "../../engine/normalize.js";
 import type { Lang } from "../../engine/types.js";
@@ -10,6 +11,8 @@ import { renderTerminal, wantsColor } from "../../renderers/terminal.js";
 
 export interface TerminalChatOptions {
   engine: RuleEngine;
+  /** When given, answers go through the bot's service (the LLM fallback, when configured). */
+  service?: BotService;
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream & { isTTY?: boolean };
   lang?: Lang | "auto";
@@ -27,20 +30,25 @@ export function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
   let pending: NodeJS.Timeout | undefined;
   let blanks = 0;
 
+  // Answers are written in the order the logs came, even when one waits on the LLM.
+  let queue: Promise<void> = Promise.resolve();
   const answer = () => {
     pending = undefined;
     blanks = 0;
     const log = lines.join("\n");
     lines = [];
     if (!log.trim()) return;
-    try {
-      const result = engine.diagnose(log, { lang: opts.lang ?? "auto" });
-      output.write(`\n${renderTerminal(result, { color })}\n`);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      output.write(`buildx-fix: ${err.message}\n`);
-    }
-    prompt();
+    const lang = opts.lang ?? "auto";
+    queue = queue.then(async () => {
+      try {
+        const result = opts.service ? (await opts.service.answer(log, { lang })).result : engine.diagnose(log, { lang });
+        output.write(`\n${renderTerminal(result, { color })}\n`);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        output.write(`buildx-fix: ${err.message}\n`);
+      }
+      prompt();
+    });
   };
 
   prompt();
@@ -69,7 +77,7 @@ export function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
     rl.on("close", () => {
       if (pending) clearTimeout(pending);
       answer();
-      resolve();
+      void queue.then(resolve, resolve);
     });
   });
 }

@@ -181,7 +181,8 @@ async function answer(deps: SlackDeps, client: webApi.WebClient, o: AskOptions):
 
   let diagnosed;
   try {
-    diagnosed = service.diagnose(text, { lang });
+    // An unasked paste is only answered when a rule is sure, so it never costs an LLM call.
+    diagnosed = await service.answer(text, { lang, llm: !o.auto });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     if (!o.auto) await say(t.notALog(err.code === "EMPTY_INPUT" ? t.emptyLog : t.binaryLog));
@@ -207,6 +208,6 @@ async function answer(deps: SlackDeps, client: webApi.WebClient, o: AskOptions):
   const msg = renderSlackAnswer(result, { answerId, ...(source ? { source } : {}) });
   const ts = await post(client, place, msg, o.fallback);
   if (ts) await service.store.set<AnswerLocation>(`slack:answer:${place.team}:${answerId}`, { channel: place.channel, ts }, 2 * HOUR);
-  if (top) await deps.serial(`stats:${place.team}`, () => service.recordHit(place.team, top.ruleId));
+  if (top) await deps.serial(`stats:${place.team}`, () => service.recordAnswer(place.team, answerId, diagnosed));
   return done("answered", top ? `${top.ruleId}: ${top.confidence}` : "no diagnosis");
 }

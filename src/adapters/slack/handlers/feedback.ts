@@ -15,7 +15,7 @@ export function registerFeedback(app: App, deps: SlackDeps): void {
     if (!ref || !body.message) return deps.report({ entry: "feedback", outcome: "ignored", detail: "malformed", ...(channel ? { channel } : {}) });
     const team = body.team?.id ?? body.user.team_id ?? "";
     const vote = action.action_id === FEEDBACK_ACTIONS.fixed ? "fixed" : "wrong";
-    const tally = await deps.serial(`stats:${team}`, () => deps.service.recordFeedback(team, ref.answerId, ref.ruleId, body.user.id, vote));
+    const tally = await deps.serial(`stats:${team}`, () => deps.service.recordVote(team, ref.answerId, ref.ruleId, body.user.id, vote));
     const blocks = withTally((body.message.blocks ?? []) as KnownBlock[], tally);
     const text = typeof body.message.text === "string" ? body.message.text : "";
     const ts = body.message.ts as string | undefined;
