@@ -14,6 +14,7 @@ const SECRETS: Array<[string, string]> = [
   ["//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789", "npm_abcdefghijklmnopqrstuvwxyz0123456789"],
   ["DOCKERHUB_TOKEN dckr_pat_abcdefghijklmnopqrstuvwx12", "dckr_pat_abcdefghijklmnopqrstuvwx12"],
   ["aws_access_key_id AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"],
+  ["DISCORD_TOKEN is MTA1234567890123456789012.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB", "MTA1234567890123456789012.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"],
   ["--build-arg DB_PASSWORD=correct-horse-battery", "correct-horse-battery"],
   ["-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----", "b3BlbnNzaC1rZXktdjEAAAAA"],
 ];

@@ -40,6 +40,19 @@ const envSchema = z.object({
   DISCORD_CHANNEL_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   /** `npm run discord:shards`: how many shards (default: what Discord recommends). */
   DISCORD_SHARDS: z.coerce.number().int().positive().optional(),
+  /** CI alerts (src/alerts/): the HMAC secret of POST /ci/alert; without it the endpoint is off. */
+  CI_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 32)").optional(),
+  /** Default targets of CI alerts: a Slack channel id, a Discord channel id. */
+  CI_ALERT_SLACK_CHANNEL: z.string().regex(/^[A-Z0-9]{5,30}$/, "must be a Slack channel id (C0123ABC)").optional(),
+  CI_ALERT_DISCORD_CHANNEL: z.string().regex(/^\d{15,25}$/, "must be a numeric Discord channel id").optional(),
+  /** Repo -> target routing: JSON ({"org/repo": "slack:C0123ABC", "org/*": ["discord:123..."]}) or a .json / .yaml file with that mapping. */
+  CI_ALERT_ROUTES: z.string().optional(),
+  /** The same failure (repo, branch, cause) within this window is not alerted again. */
+  CI_ALERT_DEDUPE_MS: z.coerce.number().int().positive().default(60 * 60 * 1000),
+  /** GitHub: the webhook secret of POST /github/webhook (off without it), a token to read job logs, the API (GitHub Enterprise: https://HOST/api/v3). */
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  GITHUB_TOKEN: z.string().optional(),
+  GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
 });
 
 export type Config = z.infer<typeof envSchema> & {

@@ -29,6 +29,8 @@ const PATTERNS: SecretPattern[] = [
   { name: "github-token", re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, replace: MASK },
   { name: "gitlab-token", re: /\bglpat-[A-Za-z0-9_-]{20,}/g, replace: MASK },
   { name: "slack-token", re: /\b(?:xoxe\.)?xox[a-z]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}/g, replace: MASK },
+  // Discord bot tokens: base64 user id, timestamp, HMAC.
+  { name: "discord-token", re: /\b[MNO][A-Za-z\d_-]{23,27}\.[\w-]{6}\.[\w-]{27,40}\b/g, replace: MASK },
   { name: "npm-token", re: /\bnpm_[A-Za-z0-9]{30,}/g, replace: MASK },
   { name: "docker-pat", re: /\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{20,}/g, replace: MASK },
   { name: "aws-key", re: /\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA|AGPA|ANPA|APKA)[A-Z0-9]{16}\b/g, replace: MASK },

@@ -70,7 +70,40 @@ export class Store {
   }
 
   async delete(key: string): Promise<void> {
+    this.claims.delete(key);
     await this.run(() => this.keyv.delete(key), false);
+  }
+
+  /** In-process keys taken with `add`, and when they expire (memory store only). */
+  private readonly claims = new Map<string, number>();
+
+  /**
+   * Sets `key` (a key written only through `add`) only if it is not there yet, atomically: across instances with Redis (`SET NX PX`,
+   * in keyv's key and value format, so `get` reads it back), within the process otherwise.
+   * True when this call set it. When the store is down it answers true: a second alert beats
+   * silence.
+   */
+  async add<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
+    if (this.kind === "memory") {
+      const now = Date.now();
+      const until = this.claims.get(key);
+      // Checked and taken before the first await: no other add() can come in between.
+      if (until !== undefined && until > now) return false;
+      this.claims.set(key, now + ttlMs);
+      for (const [k, t] of this.claims) if (t <= now) this.claims.delete(k);
+      await this.set(key, value, ttlMs);
+      return true;
+    }
+    const redis = this.keyv.store as KeyvRedis<unknown>;
+    const r = await this.run(async () => {
+      const ns = this.keyv.namespace;
+      const prefixed = this.keyv.useKeyPrefix && ns && !key.startsWith(`${ns}:`) ? `${ns}:${key}` : key;
+      const full = redis.createKeyPrefix(prefixed, redis.namespace);
+      const data = await this.keyv.serializeData({ value, expires: Date.now() + ttlMs });
+      const client = (await redis.getClient()) as unknown as { set(k: string, v: string, o: { NX: true; PX: number }): Promise<string | null> };
+      return (await client.set(full, typeof data === "string" ? data : JSON.stringify(data), { NX: true, PX: ttlMs })) === "OK";
+    }, true);
+    return r.ok ? r.value : true;
   }
 
   async close(): Promise<void> {
