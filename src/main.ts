@@ -13,6 +13,7 @@ import { type SlackAdapter, createSlackAdapter } from "./adapters/slack/app.js";
 import { chooseSlackMode } from "./adapters/slack/receiver.js";
 import { BotService } from "./core/bot-service.js";
 import { PACKAGE_VERSION } from "./package-info.js";
+import { setupCiAlerts } from "./alerts/index.js";
 import { createHttpApp } from "./server/http.js";
 import { Store } from "./store/store.js";
 
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   const llm = config.llm ? new (await import("./llm/fallback.js")).LlmFallback({ config: config.llm, store, log }) : undefined;
   if (config.llm) log.info({ model: config.llm.model, baseURL: config.llm.baseURL ?? "OpenAI" }, "LLM fallback on");
   const service = new BotService(engine, store, llm);
+  const ci = setupCiAlerts({ config, service, log, http: app });
+  if (ci) log.info({ endpoints: ci.endpoints }, `CI alerts on ${ci.endpoints.join(" and ")}`);
 
   const slackChoice = chooseSlackMode(config);
   if (slackChoice.mode === undefined && slackChoice.why) log.warn(`Slack adapter not started: ${slackChoice.why}`);
@@ -66,6 +69,8 @@ async function main(): Promise<void> {
     server.close();
     await slack?.stop().catch((err: unknown) => log.warn({ err: String(err) }, "stopping the Slack adapter failed"));
     await discord?.stop().catch((err: unknown) => log.warn({ err: String(err) }, "stopping the Discord adapter failed"));
+    // Alerts already accepted get a few seconds to reach chat.
+    await Promise.race([ci?.alerts.idle(), new Promise((r) => setTimeout(r, 5000))]);
     await store.close();
     process.exit(0);
   };

@@ -6,6 +6,7 @@ import { type DiscordAdapter, createDiscordAdapter } from "../../src/adapters/di
 import type { Handled } from "../../src/adapters/discord/deps.js";
 import { loadConfig } from "../../src/config/config.js";
 import { BotService } from "../../src/core/bot-service.js";
+import { LlmFallback } from "../../src/llm/fallback.js";
 import { Store } from "../../src/store/store.js";
 import { builtinEngine } from "./engine.js";
 import { APP_ID, FakeDiscord, type FakeDiscordOptions, TOKEN, eventually } from "./fake-discord.js";
@@ -26,7 +27,9 @@ export async function startDiscordBot(env: Record<string, string> = {}, fakeOpti
   const config = loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl, DISCORD_MESSAGE_CONTENT: "true", ...env });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const store = Store.create(undefined, log);
-  const service = new BotService(builtinEngine(), store);
+  // With OPENAI_* set, the LLM fallback is wired as `npm start` wires it.
+  const llm = config.llm ? new LlmFallback({ config: config.llm, store, log }) : undefined;
+  const service = new BotService(builtinEngine(), store, llm);
   const handled: Handled[] = [];
   const adapter = createDiscordAdapter({ config, service, log, onHandled: (h) => handled.push(h) });
   if (!adapter) throw new Error("the Discord adapter did not start with these settings");

@@ -8,6 +8,7 @@ import { type SlackAdapter, createSlackAdapter } from "../../src/adapters/slack/
 import type { Handled } from "../../src/adapters/slack/deps.js";
 import { loadConfig } from "../../src/config/config.js";
 import { BotService } from "../../src/core/bot-service.js";
+import { LlmFallback } from "../../src/llm/fallback.js";
 import { createHttpApp } from "../../src/server/http.js";
 import { Store } from "../../src/store/store.js";
 import { builtinEngine } from "./engine.js";
@@ -58,7 +59,9 @@ export async function startSlackBot(env: Record<string, string> = {}, fakeSlack?
   const engine = builtinEngine();
   // With KEYV_URL, bots started with the same `namespace` share their state (several instances).
   const store = Store.create(config.KEYV_URL, log, namespace ?? uniq("bxf-test-"));
-  const service = new BotService(engine, store);
+  // With OPENAI_* set, the LLM fallback is wired as `npm start` wires it.
+  const llm = config.llm ? new LlmFallback({ config: config.llm, store, log }) : undefined;
+  const service = new BotService(engine, store, llm);
   const mode: string[] = [];
   const http = createHttpApp({ engine, store, mode, version: "test" });
   const handled: Handled[] = [];

@@ -1,4 +1,4 @@
-// The command line: `buildx-fix diagnose | rules list | rules test | chat`. Argument parsing
+// The command line: `buildx-fix diagnose | rules list | rules test | chat | notify`. Argument parsing
 // is commander's; this file only wires options to the engine and renderers.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
@@ -17,6 +17,8 @@ import { runTerminalChat } from "../local/terminal-chat.js";
 import { LlmConfigError, llmSettingFromEnv } from "../../llm/config.js";
 import type { LlmFallback } from "../../llm/fallback.js";
 import { Store } from "../../store/store.js";
+import { ciContext } from "../../alerts/ci-env.js";
+import { SIGNATURE_HEADER, sign } from "../../alerts/signature.js";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -28,6 +30,85 @@ export interface CliIO {
 /** A usage error or unreadable input: one line on stderr, exit code 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+}
+
+/** `notify`: the bot could not be reached (exit 3) or refused the alert (exit 4). */
+export class NotifyError extends Error {
+  override readonly name = "NotifyError";
+  constructor(
+    message: string,
+    readonly exitCode: 3 | 4,
+  ) {
+    super(message);
+  }
+}
+
+interface NotifyOptions {
+  url?: string;
+  target?: string;
+  title?: string;
+  repo?: string;
+  workflow?: string;
+  job?: string;
+  branch?: string;
+  commit?: string;
+  runUrl?: string;
+  timeout: string;
+}
+
+/** `buildx-fix notify`: the log, signed, to the bot's POST /ci/alert; prints what it diagnosed. */
+async function notify(file: string | undefined, opts: NotifyOptions, io: CliIO): Promise<void> {
+  const base = opts.url ?? io.env.BUILDX_FIX_URL;
+  if (!base) throw new UsageError("no bot URL: set BUILDX_FIX_URL (e.g. https://buildx-fix.example.com) or pass --url");
+  let endpoint: URL;
+  try {
+    endpoint = new URL(/\/ci\/alert\/?$/.test(base) ? base : `${base.replace(/\/+$/, "")}/ci/alert`);
+    if (!/^https?:$/.test(endpoint.protocol)) throw new Error("not http");
+  } catch {
+    throw new UsageError(`BUILDX_FIX_URL is not an http(s) URL: ${base}`);
+  }
+  const secret = io.env.CI_WEBHOOK_SECRET;
+  if (!secret) throw new UsageError("CI_WEBHOOK_SECRET is not set: it signs the alert (the same secret as the bot's)");
+  const log = await readLog(file, io);
+  const fromEnv = ciContext(io.env);
+  const meta = { repo: opts.repo, workflow: opts.workflow, job: opts.job, branch: opts.branch, commit: opts.commit, runUrl: opts.runUrl, title: opts.title };
+  const payload: Record<string, string> = { log };
+  for (const k of ["repo", "workflow", "job", "branch", "commit", "runUrl"] as const) {
+    const value = meta[k] ?? fromEnv[k];
+    if (value) payload[k] = value;
+  }
+  if (meta.title) payload.title = meta.title;
+  if (opts.target) payload.target = opts.target;
+  const body = JSON.stringify(payload);
+  let res: Response;
+  try {
+    res = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: sign(secret, body), "user-agent": `buildx-fix/${PACKAGE_VERSION}` },
+      body,
+      signal: AbortSignal.timeout(Number(opts.timeout) * 1000 || 60_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new NotifyError(`cannot reach the bot at ${endpoint.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, 3);
+  }
+  const text = await res.text();
+  let answer: { id?: string; ruleId?: string | null; summary?: string; error?: string } = {};
+  try {
+    answer = JSON.parse(text) as typeof answer;
+  } catch {
+    // not JSON: a proxy's error page
+  }
+  if (res.status === 202) {
+    io.stdout.write(`buildx-fix: alert ${answer.id ?? ""} accepted: ${answer.ruleId ?? "no known cause"}${answer.summary ? ` (${answer.summary})` : ""}\n`);
+    return;
+  }
+  const why =
+    res.status === 401 ? "the signature was refused: CI_WEBHOOK_SECRET differs from the bot's"
+    : res.status === 404 ? "there is no /ci/alert there: the bot has no CI_WEBHOOK_SECRET set, or BUILDX_FIX_URL is wrong"
+    : res.status === 413 ? `the log is over the bot's size limit (MAX_LOG_BYTES)${answer.error ? `: ${answer.error}` : ""}`
+    : (answer.error ?? (text.slice(0, 200) || res.statusText));
+  throw new NotifyError(`the bot refused the alert (HTTP ${res.status}): ${why}`, res.status >= 500 ? 3 : 4);
 }
 
 async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -152,6 +233,22 @@ export function buildProgram(io: CliIO): Command {
     });
 
   program
+    .command("notify")
+    .description("send a failed build's log to the buildx-fix bot (POST /ci/alert, signed with CI_WEBHOOK_SECRET) to alert the team's channel; repo, workflow, branch, commit and run link come from the GitHub Actions or GitLab CI environment")
+    .argument("[file]", "the log file (.log, .txt, .gz); - or nothing reads stdin")
+    .option("--url <url>", "the bot's base URL (default: BUILDX_FIX_URL)")
+    .option("--target <target>", "slack:<channel id> or discord:<channel id> (default: the bot's routing)")
+    .option("--title <title>", "the alert's headline")
+    .option("--repo <repo>", "override the repository")
+    .option("--workflow <name>", "override the workflow")
+    .option("--job <name>", "override the job")
+    .option("--branch <name>", "override the branch")
+    .option("--commit <sha>", "override the commit")
+    .option("--run-url <url>", "override the link to the run")
+    .option("--timeout <seconds>", "give up after this long", "60")
+    .action((file: string | undefined, opts: NotifyOptions) => notify(file, opts, io));
+
+  program
     .command("chat")
     .description("terminal chat: paste a log, end with an empty line or Ctrl-D, get the answer the bot would post")
     .addOption(new Option("--lang <lang>", "answer language").choices(["en", "zh", "auto"]).default("auto"))
@@ -164,7 +261,7 @@ export function buildProgram(io: CliIO): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code (0 ran, 1 rule tests failed, 2 usage or input error). */
+/** Runs the CLI and returns the exit code (0 ran, 1 rule tests failed, 2 usage or input error; notify: 3 bot unreachable, 4 alert refused). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const program = buildProgram(io);
   try {
@@ -178,6 +275,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (err instanceof UsageError || err instanceof InputError || err instanceof LogTooLargeError) {
       io.stderr.write(`buildx-fix: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof NotifyError) {
+      io.stderr.write(`buildx-fix: ${err.message}\n`);
+      return err.exitCode;
     }
     if (err instanceof RuleLoadError) {
       io.stderr.write(`buildx-fix: ${err.message}\n`);
