@@ -3,6 +3,7 @@
 // decoded like any other upload (gzip, UTF-16). No token is ever sent: attachment URLs are
 // signed. They are only fetched from Discord's CDN hosts or the configured API's origin.
 import { LogTooLargeError, decodeLog } from "../../input/decode-log.js";
+import { readCapped } from "../../input/read-capped.js";
 
 /** The fields of a discord.js Attachment (or a raw API attachment) read here. */
 export interface AttachmentLike {
@@ -63,25 +64,5 @@ export async function downloadAttachment(a: AttachmentLike, opts: DownloadOption
     await res.body?.cancel();
     throw new AttachmentError(res.status === 404 ? "the file is no longer available (Discord's links expire)" : `Discord answered ${res.status} ${res.statusText}`.trim());
   }
-  const declared = Number(res.headers.get("content-length") ?? NaN);
-  if (declared > opts.maxBytes) {
-    await res.body?.cancel();
-    throw new LogTooLargeError(declared, opts.maxBytes);
-  }
-  const chunks: Buffer[] = [];
-  let received = 0;
-  const reader = res.body?.getReader();
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      received += value.byteLength;
-      if (received > opts.maxBytes) {
-        await reader.cancel();
-        throw new LogTooLargeError(received, opts.maxBytes);
-      }
-      chunks.push(Buffer.from(value));
-    }
-  }
-  return decodeLog(Buffer.concat(chunks), opts.maxBytes);
+  return decodeLog(await readCapped(res, opts.maxBytes), opts.maxBytes);
 }

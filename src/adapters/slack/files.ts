@@ -2,6 +2,7 @@
 // fetched from `url_private` with the bot token, size-capped before and during the download,
 // and decoded like any other upload. The token is only sent to SLACK_FILES_URL.
 import { LogTooLargeError, decodeLog } from "../../input/decode-log.js";
+import { readCapped } from "../../input/read-capped.js";
 import type { SlackFile } from "./message-text.js";
 
 export class FileDownloadError extends Error {
@@ -70,11 +71,6 @@ export async function downloadLogFile(file: SlackFile, opts: DownloadOptions): P
     await res.body?.cancel();
     throw new FileDownloadError(`Slack answered ${res.status} ${res.statusText}`.trim());
   }
-  const declared = Number(res.headers.get("content-length") ?? NaN);
-  if (declared > opts.maxBytes) {
-    await res.body?.cancel();
-    throw new LogTooLargeError(declared, opts.maxBytes);
-  }
   // Without a valid token (or without files:read) Slack answers 200 with its sign-in page.
   const type = res.headers.get("content-type") ?? "";
   if (/text\/html/i.test(type) && !/\.html?$/i.test(file.name ?? "")) {
@@ -82,20 +78,5 @@ export async function downloadLogFile(file: SlackFile, opts: DownloadOptions): P
     throw new FileDownloadError("Slack returned a sign-in page instead of the file: the app needs the files:read scope (reinstall it after adding the scope)");
   }
 
-  const chunks: Buffer[] = [];
-  let received = 0;
-  const reader = res.body?.getReader();
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      received += value.byteLength;
-      if (received > opts.maxBytes) {
-        await reader.cancel();
-        throw new LogTooLargeError(received, opts.maxBytes);
-      }
-      chunks.push(Buffer.from(value));
-    }
-  }
-  return decodeLog(Buffer.concat(chunks), opts.maxBytes);
+  return decodeLog(await readCapped(res, opts.maxBytes), opts.maxBytes);
 }
