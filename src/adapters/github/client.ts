@@ -2,7 +2,7 @@
 // job's log (a redirect to a short-lived download URL, fetched without the token), and the
 // run's log archive (a zip, same redirect). GITHUB_API_URL points at GitHub Enterprise too.
 // Every failure becomes a GitHubApiError with a short, human reason.
-import { readCapped } from "../../alerts/fetch-log.js";
+import { readCapped } from "../../input/read-capped.js";
 
 export type GitHubFailure = "auth" | "forbidden" | "not-found" | "gone" | "rate-limit" | "server" | "network";
 
