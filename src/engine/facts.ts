@@ -268,14 +268,18 @@ const flag = (keywords: string[], condition: Condition | "docker"): Probe => ({
 export const PROBES: Probe[] = [
   commandProbe,
   flag(["[+] building", "[internal] load build definition", "load build definition from", "failed to solve", "sending build context", "error: failed to build", "#0 building with"], "build"),
-  probe(["step 1/"], /^step 1\/\d+ : from\s/i, (_m, s) => s.conditions.add("build")),
+  // The classic builder's "Step 3/9 : RUN ..." (any step, not only the first).
+  probe(["step "], /^step \d+(?:\/\d+)? : [a-z]+\s/i, (_m, s) => {
+    s.conditions.add("build");
+    s.dockerLog = true;
+  }),
   flag(["did not complete successfully", "returned a non-zero code", "executor failed running"], "step-failed"),
   flag(["buildx", "docker-container:", "buildkitd", "moby/buildkit"], "buildx"),
   flag(["setup-qemu-action", "tonistiigi/binfmt", "qemu-", "binfmt_misc"], "cross-platform"),
   flag(["lzc-cli", "registry.lazycat.cloud", "pg-docker", "heiyu.space", "lazycat"], "lazycat"),
   flag(["pushing layers", "pushing manifest", "exporting manifest list", "push: true", "docker push"], "push"),
   flag(["docker-compose up", "docker compose up", "unable to find image", "exited with code", "docker start", "container exited"], "run"),
-  flag(["docker", "dockerfile", "containerd", "buildkit", "moby", "podman", "ghcr.io", "quay.io", "lzc-cli", "exec format error", "[internal] load", "detected host platform", "manifest list entries", "rosetta error", "qemu", "the push refers to", "no basic auth credentials", "failed to build", "=> error [", "] run ", "error response from daemon", "pull access denied", "manifest unknown", "toomanyrequests"], "docker"),
+  flag(["docker", "dockerfile", "containerd", "buildkit", "moby", "podman", "ghcr.io", "quay.io", "lzc-cli", "exec format error", "[internal] load", "detected host platform", "manifest list entries", "rosetta error", "qemu", "the push refers to", "no basic auth credentials", "failed to build", "=> error [", "] run ", "failed to register layer", "sending build context to docker daemon", "---> running in", "removing intermediate container", "error response from daemon", "pull access denied", "manifest unknown", "toomanyrequests"], "docker"),
   {
     keywords: ["##[group]", "##[error]", "##[endgroup]", "/home/runner/work/", "github_workspace", "runner.os", "github actions", "run docker/build-push-action", "run docker/setup-", "run docker/login-action", "run docker/bake-action"],
     visit(line, state) {
