@@ -4,12 +4,15 @@
 // for feedback and stats. Where the answer goes (an interaction reply, a reply to a message, a
 // thread) is the caller's `Delivery`.
 import { randomBytes } from "node:crypto";
+import type { Message } from "discord.js";
 import type { Diagnosed } from "../../core/bot-service.js";
 import type { DiagnoseResult, Lang } from "../../engine/types.js";
 import { InputError } from "../../engine/normalize.js";
 import { detectLang, langFromLocale } from "../../i18n/detect-lang.js";
 import { LogTooLargeError, formatBytes } from "../../input/decode-log.js";
 import { redact } from "../../redact/secrets.js";
+import { discordHeadline } from "../../alerts/render.js";
+import { type RunLink, readRunLogs, runLinkIn, runContextMeta, runLinkProblem, tellProblem } from "../github/run-links.js";
 import { type DiscordAnswer, plainMessage, renderDiscordAnswer } from "../../renderers/discord-embed.js";
 import { type AttachmentLike, AttachmentError, allowedOrigins, downloadAttachment, isLogAttachment } from "./attachments.js";
 import { type DiscordDeps, type Entry, type Outcome, workspaceOf } from "./deps.js";
@@ -60,6 +63,8 @@ export interface AskOptions {
   /** The message or interaction, for the report. */
   id?: string | undefined;
   delivery: Delivery;
+  /** A line (markdown) above the answer: where the log came from (the run's failed job and step). */
+  context?: string | undefined;
 }
 
 /** What is kept about an answer for its feedback buttons (the custom id holds only the answer id). */
@@ -181,7 +186,7 @@ export async function answerLog(deps: DiscordDeps, o: AskOptions): Promise<void>
   const source = files?.names.length ? t.fromFile(files.names.join(", ")) : undefined;
   const rendered = renderDiscordAnswer(result, { ...(top ? { answerId } : {}), ...(source ? { source } : {}) });
   if (top) await service.store.set<AnswerRecord>(answerKey(answerId), { workspace, ruleId: top.ruleId, lang }, 90 * DAY);
-  const posted = await o.delivery.answer({ embeds: rendered.embeds, components: rendered.components }, result);
+  const posted = await o.delivery.answer({ ...(o.context ? { content: o.context } : {}), embeds: rendered.embeds, components: rendered.components }, result);
   if (posted.url) await service.store.set(locationKey(answerId), posted.url, 2 * 60 * MINUTE);
   await deps.serial(`stats:${workspace}`, () => service.recordAnswer(workspace, answerId, diagnosed));
   if (rendered.cut) deps.log.debug({ answerId }, "discord answer cut to fit");
@@ -197,4 +202,39 @@ export function holdsLog(deps: DiscordDeps, text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A message that links a GitHub Actions run: reads the run's failed jobs' logs and answers them
+ * like a pasted log, with which job and step failed above the answer. Without `GITHUB_TOKEN`,
+ * or when GitHub cannot be read, a short reply — for unasked messages only when
+ * `tellProblem` says so (never a "configure a token" under every link).
+ */
+export async function answerRunLink(deps: DiscordDeps, link: RunLink, o: AskOptions): Promise<void> {
+  const logs = await readRunLogs(deps.config, link);
+  const lang = pickLang({ text: o.text, explicit: o.lang, locale: o.locale });
+  if (logs.kind === "logs") {
+    const context = discordHeadline(runContextMeta(logs, lang), lang);
+    return answerLog(deps, { ...o, text: logs.text, attachments: undefined, context });
+  }
+  const done = (outcome: Outcome) => deps.report({ entry: o.entry, outcome, channel: o.channelId, detail: `run link: ${logs.kind}`, ...(o.id ? { id: o.id } : {}) });
+  if (!tellProblem(logs, o.auto, o.text)) return done("ignored");
+  await o.delivery.tell(plainMessage(runLinkProblem(logs, lang), lang));
+  return done("replied");
+}
+
+/**
+ * The GitHub Actions run a message links (its content, an embed's `url` or text), unless the
+ * message carries the log itself: a log file, or text a rule is sure about.
+ */
+export function runLinkOf(deps: DiscordDeps, msg: Pick<Message, "content" | "embeds">, text: string, hasLogFile: boolean): RunLink | undefined {
+  if (hasLogFile) return undefined;
+  const link = runLinkIn(deps.config, msg.content, msg.embeds.map((e) => e.toJSON()));
+  if (!link) return undefined;
+  try {
+    if (deps.service.diagnose(text).result.diagnoses[0]?.confidence === "high") return undefined;
+  } catch {
+    // Not a log: the link it is.
+  }
+  return link;
 }

@@ -7,6 +7,8 @@ import type { Lang } from "../../engine/types.js";
 import { InputError } from "../../engine/normalize.js";
 import { LogTooLargeError, formatBytes } from "../../input/decode-log.js";
 import { redact } from "../../redact/secrets.js";
+import { slackHeadline } from "../../alerts/render.js";
+import { type RunLink, readRunLogs, runContextMeta, runLinkProblem, tellProblem } from "../github/run-links.js";
 import { type SlackMessage, renderSlackAnswer } from "../../renderers/slack-blocks.js";
 import type { Entry, SlackDeps } from "./deps.js";
 import { FileDownloadError, downloadLogFile, fileLabel, isLogFile } from "./files.js";
@@ -43,6 +45,8 @@ export interface AskOptions {
   fallback?: ((msg: SlackMessage) => Promise<void>) | undefined;
   /** Tells the asker something privately (rate limit, not a log). Defaults to a reply at `place`. */
   tell?: ((text: string) => Promise<void>) | undefined;
+  /** A line (mrkdwn) above the answer: where the log came from (the run's failed job and step). */
+  context?: string | undefined;
 }
 
 interface AnswerRef {
@@ -205,9 +209,35 @@ async function answer(deps: SlackDeps, client: webApi.WebClient, o: AskOptions):
   }
 
   const source = files?.names.length ? t.fromFile(files.names.join(", ")) : undefined;
-  const msg = renderSlackAnswer(result, { answerId, ...(source ? { source } : {}) });
+  const rendered = renderSlackAnswer(result, { answerId, ...(source ? { source } : {}) });
+  const msg: SlackMessage = o.context
+    ? { text: rendered.text, blocks: [{ type: "section", block_id: "bxf_run_context", text: { type: "mrkdwn", text: o.context } }, ...rendered.blocks] }
+    : rendered;
   const ts = await post(client, place, msg, o.fallback);
   if (ts) await service.store.set<AnswerLocation>(`slack:answer:${place.team}:${answerId}`, { channel: place.channel, ts }, 2 * HOUR);
   if (top) await deps.serial(`stats:${place.team}`, () => service.recordAnswer(place.team, answerId, diagnosed));
   return done("answered", top ? `${top.ruleId}: ${top.confidence}` : "no diagnosis");
+}
+
+/**
+ * A message that links a GitHub Actions run: reads the run's failed jobs' logs and answers them
+ * like a pasted log, with which job and step failed above the answer. Without `GITHUB_TOKEN`,
+ * or when GitHub cannot be read, a short reply — for unasked messages only when
+ * `tellProblem` says so (never a "configure a token" under every link).
+ */
+export async function answerRunLink(deps: SlackDeps, client: webApi.WebClient, link: RunLink, o: AskOptions): Promise<void> {
+  const logs = await readRunLogs(deps.config, link);
+  if (logs.kind === "logs") {
+    const lang = await answerLang(deps.service, client, { text: o.text, explicit: o.lang, locale: o.locale, team: o.place.team, user: o.user });
+    const context = slackHeadline(runContextMeta(logs, lang), lang);
+    return answerLog(deps, client, { ...o, text: logs.text, files: undefined, context });
+  }
+  const done = (outcome: "replied" | "ignored") =>
+    deps.report({ entry: o.entry, outcome, channel: o.place.channel, detail: `run link: ${logs.kind}`, ...(o.ts ? { ts: o.ts } : {}) });
+  if (!tellProblem(logs, o.auto, o.text)) return done("ignored");
+  const lang = await answerLang(deps.service, client, { text: o.text, explicit: o.lang, locale: o.locale, team: o.place.team, user: o.user });
+  const text = runLinkProblem(logs, lang);
+  if (o.tell) await o.tell(text);
+  else await post(client, o.place, plain(text), o.fallback);
+  return done("replied");
 }

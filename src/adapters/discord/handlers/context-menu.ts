@@ -3,7 +3,8 @@
 // confidence. Interactions carry the target message's content without the Message Content
 // intent. When the bot may not post in the channel, the asker sees the answer privately.
 import { type MessageContextMenuCommandInteraction, MessageFlags } from "discord.js";
-import { allowed, answerLog, pickLang } from "../answer.js";
+import { type AskOptions, allowed, answerLog, answerRunLink, pickLang, runLinkOf } from "../answer.js";
+import { isLogAttachment } from "../attachments.js";
 import type { DiscordDeps } from "../deps.js";
 import { replace } from "../interaction-delivery.js";
 import { messageText } from "../message-text.js";
@@ -26,13 +27,12 @@ export async function onContextMenu(deps: DiscordDeps, i: MessageContextMenuComm
   }
   // The public answer is a reply to the message; the interaction itself gets a private note.
   await i.deferReply({ flags: MessageFlags.Ephemeral });
-  await answerLog(deps, {
+  const ask: AskOptions = {
     entry: "context-menu",
     guildId: i.guildId,
     channelId: channel,
     userId: i.user.id,
     text,
-    attachments,
     locale: i.locale,
     auto: false,
     limitsChecked: true,
@@ -54,5 +54,9 @@ export async function onContextMenu(deps: DiscordDeps, i: MessageContextMenuComm
       note: (content) => replace(i, { content }).then(() => undefined),
       tell: (content) => replace(i, { content }).then(() => undefined),
     },
-  });
+  };
+  // A CI alert linking the failed run: its logs are what to diagnose.
+  const link = runLinkOf(deps, target, text, attachments.some(isLogAttachment));
+  if (link) return answerRunLink(deps, link, ask);
+  await answerLog(deps, { ...ask, attachments });
 }

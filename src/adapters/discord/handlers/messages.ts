@@ -8,7 +8,7 @@
 // The bot's own messages, and answers of any buildx-fix, are ignored.
 import { type Message, MessageType } from "discord.js";
 import { threadName } from "../../../renderers/discord-embed.js";
-import { answerLog, type Delivery, holdsLog, pickLang } from "../answer.js";
+import { answerLog, answerRunLink, type Delivery, holdsLog, pickLang, runLinkOf } from "../answer.js";
 import { isLogAttachment } from "../attachments.js";
 import { type DiscordDeps, type Entry, type Handled, workspaceOf } from "../deps.js";
 import { messageText, mentions, withoutMention } from "../message-text.js";
@@ -43,7 +43,9 @@ export async function onMessage(deps: DiscordDeps, message: Message): Promise<vo
   const logs = [...message.attachments.values()].filter(isLogAttachment);
   if (!text.trim() && !logs.length) return ignore(deps.messageContent || !message.inGuild() ? "no text" : "no content (no Message Content intent)");
 
+  const link = runLinkOf(deps, message, text, logs.length > 0);
   if (!message.inGuild()) {
+    if (link) return answerRunLink(deps, link, { entry: "message", guildId: null, channelId: message.channelId, userId: message.author.id, text, auto: false, id: message.id, delivery: replyDelivery(message) });
     if (!logs.length && !holdsLog(deps, text)) {
       await replyTo(message, { content: discordText(pickLang({ text })).mentionHelp });
       return report({ ...base, outcome: "replied", detail: "no log" });
@@ -54,21 +56,23 @@ export async function onMessage(deps: DiscordDeps, message: Message): Promise<vo
   // In a thread, the setting of the channel it belongs to.
   const channel = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
   if (!(await service.channelSetting(workspaceOf(message.guildId, message.author.id), channel, "auto", true))) return ignore("auto off");
-  await answerLog(deps, {
-    entry: "message",
+  const ask = {
+    entry: "message" as const,
     guildId: message.guildId,
     channelId: message.channelId,
     userId: message.author.id,
     text,
-    attachments: logs,
     auto: true,
     id: message.id,
-    delivery: {
-      answer: async (payload, result) => ({ url: (await threadOrReply(message, threadName(result), payload)).url }),
-      note: async (content) => void (await replyTo(message, { content })),
-      tell: async (content) => void (await replyTo(message, { content })),
-    },
-  });
+  };
+  const delivery: Delivery = {
+    answer: async (payload, result) => ({ url: (await threadOrReply(message, threadName(result), payload)).url }),
+    note: async (content) => void (await replyTo(message, { content })),
+    tell: async (content) => void (await replyTo(message, { content })),
+  };
+  // A CI integration's alert links the failed run: its logs are what to diagnose.
+  if (link) return answerRunLink(deps, link, { ...ask, delivery });
+  await answerLog(deps, { ...ask, attachments: logs, delivery });
 }
 
 /** The message a mention is about when it has no log itself: the one it replies to, or the thread's first. */
@@ -87,6 +91,8 @@ async function onMention(deps: DiscordDeps, message: Message, me: string): Promi
   const logs = [...message.attachments.values()].filter(isLogAttachment);
   const ask = { entry: "mention" as const, guildId: message.guildId, channelId: message.channelId, userId: message.author.id, auto: false, id: message.id };
 
+  const link = runLinkOf(deps, message, text, logs.length > 0);
+  if (link) return answerRunLink(deps, link, { ...ask, text, delivery: replyDelivery(message) });
   if (logs.length || holdsLog(deps, text)) {
     return answerLog(deps, { ...ask, text, attachments: logs, delivery: replyDelivery(message) });
   }
@@ -94,6 +100,8 @@ async function onMention(deps: DiscordDeps, message: Message, me: string): Promi
   if (other && other.author.id !== me) {
     const otherText = withoutMention(messageText(other), me);
     const otherLogs = [...other.attachments.values()].filter(isLogAttachment);
+    const otherLink = runLinkOf(deps, other, otherText, otherLogs.length > 0);
+    if (otherLink) return answerRunLink(deps, otherLink, { ...ask, text: otherText, delivery: replyDelivery(other) });
     if (otherText.trim() || otherLogs.length) {
       // The answer replies to the log's message, so it is clear which log it is about.
       return answerLog(deps, { ...ask, text: otherText, attachments: otherLogs, delivery: replyDelivery(other) });

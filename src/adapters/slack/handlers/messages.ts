@@ -3,7 +3,8 @@
 // in a direct message with the bot every log gets an answer. A mention answers the log in
 // the mentioning message, or else the thread's first message.
 import type { AllMiddlewareArgs, App, Context } from "@slack/bolt";
-import { answerLog, plain, post } from "../answer.js";
+import { type RunLink, runLinkIn } from "../../github/run-links.js";
+import { answerLog, answerRunLink, plain, post } from "../answer.js";
 import type { SlackDeps } from "../deps.js";
 import { isLogFile } from "../files.js";
 import { answerLang } from "../lang.js";
@@ -47,8 +48,10 @@ export function registerMessages(app: App, deps: SlackDeps): void {
     const text = messageText(e);
     if (!text.trim() && !e.files?.some(isLogFile)) return report({ ...base, outcome: "ignored", detail: "no text" });
 
+    const link = runLinkOf(deps, e, text);
     if (e.channel_type === "im") {
       const place = { team, channel: e.channel, threadTs: e.thread_ts };
+      if (link) return answerRunLink(deps, client, link, { entry: "message", place, user: e.user, text, auto: false, ts: e.ts });
       if (!e.files?.some(isLogFile) && !holdsLog(deps, text)) {
         // A direct message without a log is a question to the bot: how to use it.
         await post(client, place, helpMessage(await answerLang(service, client, { team, user: e.user, text }), deps.config.SLACK_COMMAND));
@@ -58,6 +61,8 @@ export function registerMessages(app: App, deps: SlackDeps): void {
       return;
     }
     if (!(await service.channelSetting(team, e.channel, "auto", true))) return report({ ...base, outcome: "ignored", detail: "auto off" });
+    // A CI integration's alert links the failed run: its logs are what to diagnose.
+    if (link) return answerRunLink(deps, client, link, { entry: "message", place: { team, channel: e.channel, threadTs: e.thread_ts ?? e.ts }, user: e.user, text, auto: true, ts: e.ts });
     await answerLog(deps, client, {
       entry: "message",
       place: { team, channel: e.channel, threadTs: e.thread_ts ?? e.ts },
@@ -78,6 +83,8 @@ export function registerMessages(app: App, deps: SlackDeps): void {
     const place = { team, channel: e.channel, threadTs: e.thread_ts ?? e.ts };
     const text = withoutMention(messageText(e), context.botUserId);
 
+    const link = runLinkOf(deps, e, text);
+    if (link) return answerRunLink(deps, client, link, { entry: "mention", place, user: e.user, text, auto: false, ts: e.ts });
     if (e.files?.some(isLogFile) || holdsLog(deps, text)) {
       await answerLog(deps, client, { entry: "mention", place, user: e.user, text, files: e.files, auto: false, ts: e.ts });
       return;
@@ -86,6 +93,8 @@ export function registerMessages(app: App, deps: SlackDeps): void {
       const parent = await threadParent(client, e.channel, e.thread_ts);
       if (parent && !isSelf(parent, context)) {
         const parentText = withoutMention(messageText(parent), context.botUserId);
+        const parentLink = runLinkOf(deps, parent, parentText);
+        if (parentLink) return answerRunLink(deps, client, parentLink, { entry: "mention", place, user: e.user, text: parentText, auto: false, ts: e.ts });
         if (parentText.trim() || parent.files?.some(isLogFile)) {
           await answerLog(deps, client, { entry: "mention", place, user: e.user, text: parentText, files: parent.files, auto: false, ts: e.ts });
           return;
@@ -96,6 +105,22 @@ export function registerMessages(app: App, deps: SlackDeps): void {
     await post(client, place, plain(slackText(lang).mentionHelp));
     report({ ...base, outcome: "replied", detail: "no log" });
   });
+}
+
+/**
+ * The GitHub Actions run the message links (its text, an integration's attachment `title_link`,
+ * blocks), unless the message carries the log itself: a log file, or text a rule is sure about.
+ */
+export function runLinkOf(deps: SlackDeps, msg: SlackMessageLike, text: string): RunLink | undefined {
+  if (msg.files?.some(isLogFile)) return undefined;
+  const link = runLinkIn(deps.config, msg.text, msg.attachments, msg.blocks);
+  if (!link) return undefined;
+  try {
+    if (deps.service.diagnose(text).result.diagnoses[0]?.confidence === "high") return undefined;
+  } catch {
+    // Not a log: the link it is.
+  }
+  return link;
 }
 
 /** Whether the words next to a mention are (part of) a build log rather than a request. */
