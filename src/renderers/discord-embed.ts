@@ -11,6 +11,7 @@ import { type APIActionRowComponent, type APIButtonComponent, type APIEmbed, typ
 import type { DiagnoseResult, Diagnosis, Lang } from "../engine/types.js";
 import { messages } from "../i18n/messages.js";
 import { isAiSuggestion, summaryWithoutLabel } from "./ai-marking.js";
+import { clip } from "./clip.js";
 
 export const DISCORD_LIMITS = {
   title: 256,
@@ -87,19 +88,6 @@ const MAX_FURTHER = 5;
 /** Room kept for the largest tally footer a vote can produce later. */
 const TALLY_RESERVE = Math.max(text.en.tally({ fixed: 999_999, wrong: 999_999 }).length, text.zh.tally({ fixed: 999_999, wrong: 999_999 }).length);
 
-/**
- * Cuts `s` to at most `max` characters, at a line break or space near the end when there is
- * one, never inside a surrogate pair, and marks the cut with an ellipsis.
- */
-export function clip(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let end = max - 1;
-  const soft = Math.max(s.lastIndexOf("\n", end), s.lastIndexOf(" ", end));
-  if (soft >= end * 0.8) end = soft;
-  const code = s.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${s.slice(0, end).trimEnd()}…`;
-}
 
 /** A fenced code block whose content cannot close it early (runs of backticks are broken up). */
 export function codeBlock(body: string, lang = ""): string {
@@ -299,3 +287,5 @@ export function threadName(result: DiagnoseResult): string {
   const first = result.diagnoses[0];
   return clip(`buildx-fix: ${first ? first.title : messages(result.lang).noCause}`, DISCORD_LIMITS.threadName);
 }
+
+export { clip };

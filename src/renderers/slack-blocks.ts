@@ -6,6 +6,7 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, RichTextBlock, RichTextElement } from "@slack/types";
 import type { DiagnoseResult, Diagnosis, Lang } from "../engine/types.js";
 import { messages } from "../i18n/messages.js";
+import { clip } from "./clip.js";
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -67,19 +68,6 @@ const slackText = {
   },
 } as const;
 
-/**
- * Cuts `s` to at most `max` characters, at a line break or space near the end when there is
- * one, never inside a surrogate pair, and marks the cut with an ellipsis.
- */
-export function clip(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let end = max - 1;
-  const soft = Math.max(s.lastIndexOf("\n", end), s.lastIndexOf(" ", end));
-  if (soft >= end * 0.8) end = soft;
-  const code = s.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${s.slice(0, end).trimEnd()}…`;
-}
 
 /** Slack mrkdwn treats &, < and > as control characters. */
 export function escapeMrkdwn(s: string): string {
@@ -265,3 +253,5 @@ export function parseFeedbackValue(value: string | undefined): { answerId: strin
   const m = /^([A-Za-z0-9_-]+):([a-z0-9-]+)$/.exec(value ?? "");
   return m ? { answerId: m[1]!, ruleId: m[2]! } : undefined;
 }
+
+export { clip };

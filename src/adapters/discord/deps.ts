@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
 import type { BotService } from "../../core/bot-service.js";
+import type { Serial } from "../../core/keyed-queue.js";
 
 export type Entry = "command" | "modal" | "context-menu" | "message" | "mention" | "feedback";
 
@@ -34,30 +35,8 @@ export interface DiscordDeps {
   /** Whether the client asked for the Message Content intent (auto-detect needs it). */
   messageContent: boolean;
   report: (h: Handled) => void;
-  /** Runs `work` once every earlier call with the same key has settled (see `keyedQueue`). */
-  serial: <T>(key: string, work: () => Promise<T>) => Promise<T>;
-}
-
-/**
- * A queue per key. BotService's counters, votes, rate limits and dedupe entries are
- * read-modify-write on the store, and discord.js runs handlers concurrently: two clicks or two
- * pastes handled at once would lose an update. Within this process they take turns per key.
- */
-export function keyedQueue(): DiscordDeps["serial"] {
-  const last = new Map<string, Promise<void>>();
-  return <T>(key: string, work: () => Promise<T>): Promise<T> => {
-    const previous = last.get(key) ?? Promise.resolve();
-    const result = previous.then(() => work());
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    last.set(key, settled);
-    void settled.then(() => {
-      if (last.get(key) === settled) last.delete(key);
-    });
-    return result;
-  };
+  /** Runs `work` once every earlier call with the same key has settled (core/keyed-queue.ts). */
+  serial: Serial;
 }
 
 export function reporter(log: Logger, listener?: (h: Handled) => void): (h: Handled) => void {

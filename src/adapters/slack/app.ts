@@ -6,7 +6,8 @@ import type { Express } from "express";
 import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
 import type { BotService } from "../../core/bot-service.js";
-import { type Handled, type SlackDeps, reporter, serializer } from "./deps.js";
+import { type Handled, type SlackDeps, reporter } from "./deps.js";
+import { keyedQueue } from "../../core/keyed-queue.js";
 import { registerCommand } from "./handlers/command.js";
 import { registerFeedback } from "./handlers/feedback.js";
 import { registerMessages } from "./handlers/messages.js";
@@ -61,7 +62,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter | un
       rejectRateLimitedCalls: false,
     },
   });
-  const deps: SlackDeps = { service, config, log: log.child({ component: "slack" }), report: reporter(log, opts.onHandled), serial: serializer() };
+  const deps: SlackDeps = { service, config, log: log.child({ component: "slack" }), report: reporter(log, opts.onHandled), serial: keyedQueue() };
   registerCommand(app, deps);
   registerModal(app, deps);
   registerMessages(app, deps);

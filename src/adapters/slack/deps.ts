@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
 import type { BotService } from "../../core/bot-service.js";
+import type { Serial } from "../../core/keyed-queue.js";
 
 export type Entry = "command" | "modal" | "message" | "mention" | "shortcut" | "feedback";
 
@@ -32,25 +33,8 @@ export interface SlackDeps {
   config: Config;
   log: Logger;
   report: (h: Handled) => void;
-  /** Runs `fn` after every earlier call with the same key has finished (see `serializer`). */
-  serial: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
-}
-
-/**
- * One-at-a-time per key. BotService's counters are read-modify-write on the store, so two
- * clicks handled at once would lose a vote; within this process they are queued per workspace.
- */
-export function serializer(): SlackDeps["serial"] {
-  const tails = new Map<string, Promise<unknown>>();
-  return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    const run = (tails.get(key) ?? Promise.resolve()).then(fn, fn);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
-  };
+  /** Runs `fn` after every earlier call with the same key has finished (core/keyed-queue.ts). */
+  serial: Serial;
 }
 
 export function reporter(log: Logger, listener?: (h: Handled) => void): (h: Handled) => void {
