@@ -4,19 +4,11 @@ import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
 import type { BotService } from "../../core/bot-service.js";
 import type { Serial } from "../../core/keyed-queue.js";
+import type { Outcome } from "../../core/outcome.js";
 
 export type Entry = "command" | "modal" | "message" | "mention" | "shortcut" | "feedback";
 
-export type Outcome =
-  | "answered"
-  | "duplicate"
-  | "rate-limited"
-  | "ignored"
-  | "not-confident"
-  | "not-a-log"
-  | "file-problem"
-  | "replied"
-  | "failed";
+export type { Outcome };
 
 export interface Handled {
   entry: Entry;
