@@ -70,6 +70,17 @@ export class BotService {
     readonly llm?: LlmFallback,
   ) {}
 
+  /** Whether words next to a mention are (part of) a build log rather than a request. */
+  holdsLog(text: string): boolean {
+    if (!text.trim()) return false;
+    try {
+      const { result } = this.diagnose(text);
+      return result.dockerLog || result.diagnoses.length > 0;
+    } catch {
+      return false;
+    }
+  }
+
   diagnose(text: string, opts: DiagnoseOptions = {}): Diagnosed {
     const result = this.engine.diagnose(text, opts);
     return { result, fingerprint: fingerprintResult(result, text) };

@@ -10,3 +10,15 @@ export type Outcome =
   | "file-problem"
   | "replied"
   | "failed";
+
+/** Logs each report at debug, tagged with the platform, and passes it to an optional listener. */
+export function eventReporter<H extends { entry: string; outcome: Outcome; detail?: string }>(
+  log: { debug: (obj: object, msg: string) => void },
+  platform: string,
+  listener?: (h: H) => void,
+): (h: H) => void {
+  return (h) => {
+    log.debug({ [platform]: h }, `${platform} ${h.entry}: ${h.outcome}${h.detail ? ` (${h.detail})` : ""}`);
+    listener?.(h);
+  };
+}

@@ -193,16 +193,6 @@ export async function answerLog(deps: DiscordDeps, o: AskOptions): Promise<void>
   return done("answered", detail);
 }
 
-/** Whether words next to a mention are (part of) a build log rather than a request. */
-export function holdsLog(deps: DiscordDeps, text: string): boolean {
-  if (!text.trim()) return false;
-  try {
-    const { result } = deps.service.diagnose(text);
-    return result.dockerLog || result.diagnoses.length > 0;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A message that links a GitHub Actions run: reads the run's failed jobs' logs and answers them

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
 import type { BotService } from "../../core/bot-service.js";
 import type { Serial } from "../../core/keyed-queue.js";
-import type { Outcome } from "../../core/outcome.js";
+import { type Outcome, eventReporter } from "../../core/outcome.js";
 
 export type Entry = "command" | "modal" | "context-menu" | "message" | "mention" | "feedback";
 
@@ -32,10 +32,7 @@ export interface DiscordDeps {
 }
 
 export function reporter(log: Logger, listener?: (h: Handled) => void): (h: Handled) => void {
-  return (h) => {
-    log.debug({ discord: h }, `discord ${h.entry}: ${h.outcome}${h.detail ? ` (${h.detail})` : ""}`);
-    listener?.(h);
-  };
+  return eventReporter<Handled>(log, "discord", listener);
 }
 
 /** Stats, votes and settings are kept per guild; direct messages count per person. */

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
 import type { BotService } from "../../core/bot-service.js";
 import type { Serial } from "../../core/keyed-queue.js";
-import type { Outcome } from "../../core/outcome.js";
+import { type Outcome, eventReporter } from "../../core/outcome.js";
 
 export type Entry = "command" | "modal" | "message" | "mention" | "shortcut" | "feedback";
 
@@ -30,8 +30,5 @@ export interface SlackDeps {
 }
 
 export function reporter(log: Logger, listener?: (h: Handled) => void): (h: Handled) => void {
-  return (h) => {
-    log.debug({ slack: h }, `slack ${h.entry}: ${h.outcome}${h.detail ? ` (${h.detail})` : ""}`);
-    listener?.(h);
-  };
+  return eventReporter<Handled>(log, "slack", listener);
 }

@@ -8,7 +8,7 @@
 // The bot's own messages, and answers of any buildx-fix, are ignored.
 import { type Message, MessageType } from "discord.js";
 import { threadName } from "../../../renderers/discord-embed.js";
-import { answerLog, answerRunLink, type Delivery, holdsLog, pickLang, runLinkOf } from "../answer.js";
+import { answerLog, answerRunLink, type Delivery, pickLang, runLinkOf } from "../answer.js";
 import { isLogAttachment } from "../attachments.js";
 import { type DiscordDeps, type Entry, type Handled, workspaceOf } from "../deps.js";
 import { messageText, mentions, withoutMention } from "../message-text.js";
@@ -46,7 +46,7 @@ export async function onMessage(deps: DiscordDeps, message: Message): Promise<vo
   const link = runLinkOf(deps, message, text, logs.length > 0);
   if (!message.inGuild()) {
     if (link) return answerRunLink(deps, link, { entry: "message", guildId: null, channelId: message.channelId, userId: message.author.id, text, auto: false, id: message.id, delivery: replyDelivery(message) });
-    if (!logs.length && !holdsLog(deps, text)) {
+    if (!logs.length && !deps.service.holdsLog(text)) {
       await replyTo(message, { content: discordText(pickLang({ text })).mentionHelp });
       return report({ ...base, outcome: "replied", detail: "no log" });
     }
@@ -93,7 +93,7 @@ async function onMention(deps: DiscordDeps, message: Message, me: string): Promi
 
   const link = runLinkOf(deps, message, text, logs.length > 0);
   if (link) return answerRunLink(deps, link, { ...ask, text, delivery: replyDelivery(message) });
-  if (logs.length || holdsLog(deps, text)) {
+  if (logs.length || deps.service.holdsLog(text)) {
     return answerLog(deps, { ...ask, text, attachments: logs, delivery: replyDelivery(message) });
   }
   const other = await mentionedLog(message);

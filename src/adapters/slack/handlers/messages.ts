@@ -52,7 +52,7 @@ export function registerMessages(app: App, deps: SlackDeps): void {
     if (e.channel_type === "im") {
       const place = { team, channel: e.channel, threadTs: e.thread_ts };
       if (link) return answerRunLink(deps, client, link, { entry: "message", place, user: e.user, text, auto: false, ts: e.ts });
-      if (!e.files?.some(isLogFile) && !holdsLog(deps, text)) {
+      if (!e.files?.some(isLogFile) && !deps.service.holdsLog(text)) {
         // A direct message without a log is a question to the bot: how to use it.
         await post(client, place, helpMessage(await answerLang(service, client, { team, user: e.user, text }), deps.config.SLACK_COMMAND));
         return report({ ...base, outcome: "replied", detail: "help" });
@@ -85,7 +85,7 @@ export function registerMessages(app: App, deps: SlackDeps): void {
 
     const link = runLinkOf(deps, e, text);
     if (link) return answerRunLink(deps, client, link, { entry: "mention", place, user: e.user, text, auto: false, ts: e.ts });
-    if (e.files?.some(isLogFile) || holdsLog(deps, text)) {
+    if (e.files?.some(isLogFile) || deps.service.holdsLog(text)) {
       await answerLog(deps, client, { entry: "mention", place, user: e.user, text, files: e.files, auto: false, ts: e.ts });
       return;
     }
@@ -123,16 +123,6 @@ export function runLinkOf(deps: SlackDeps, msg: SlackMessageLike, text: string):
   return link;
 }
 
-/** Whether the words next to a mention are (part of) a build log rather than a request. */
-function holdsLog(deps: SlackDeps, text: string): boolean {
-  if (!text.trim()) return false;
-  try {
-    const { result } = deps.service.diagnose(text);
-    return result.dockerLog || result.diagnoses.length > 0;
-  } catch {
-    return false;
-  }
-}
 
 async function threadParent(client: AllMiddlewareArgs["client"], channel: string, threadTs: string): Promise<SlackMessageLike | undefined> {
   const res = await client.conversations.replies({ channel, ts: threadTs, limit: 1, inclusive: true });
