@@ -2,9 +2,10 @@
 // that hold its keywords, then conditions, suppression and ranking. Deterministic: the same
 // log and rules always give the same answer.
 import type { LoadedRule } from "../rules/load.js";
-import type { Condition, Confidence, DocLink, FixTemplate, LocalText, MatchSpec, RuleFile } from "../rules/schema.js";
+import type { Condition, Confidence, DocLink, FixTemplate, HitContext, LocalText, MatchSpec, RuleFile, Wording } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
 import { redact, redactRecord } from "../redact/secrets.js";
+import { HEADER_KEYWORDS } from "./context.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { assertLogText, cleanLine, prepareText } from "./normalize.js";
 import { KeywordScanner, LineCounter, linesAround } from "./scan.js";
@@ -24,6 +25,11 @@ interface Matcher {
   fix: FixTemplate[];
   docs: DocLink[];
   confidence: Confidence;
+  priority: number;
+  wording: Wording;
+  fallback: boolean;
+  context: HitContext[];
+  notContext: HitContext[];
   any: RegExp[];
   near: NearCheck[];
   notNear: NearCheck[];
@@ -39,6 +45,9 @@ interface Hit {
   end: number;
   text: string;
   groups: Facts;
+  /** Where the pattern matched in the line: the further right, the deeper in an error chain. */
+  pos: number;
+  contexts: Set<HitContext>;
 }
 
 /** Evidence lines kept per rule: enough to show where, not the whole log. */
@@ -46,6 +55,8 @@ const MAX_EVIDENCE = 5;
 /** Characters of a run read from each end by `notInRun`. */
 const RUN_WINDOW = 2 * 1024 * 1024;
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
+/** Family fallbacks rank just above run-step-failed (5) and below every specific cause. */
+const FALLBACK_PRIORITY = 8;
 
 function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<RuleFile["variants"]>[number]): Matcher {
   const flags = spec.caseSensitive ? "u" : "iu";
@@ -56,7 +67,12 @@ function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<R
     summary: variant?.summary ?? rule.summary,
     fix: variant?.fix ?? rule.fix,
     docs: variant?.docs ?? rule.docs,
-    confidence: variant?.confidence ?? rule.confidence,
+    confidence: variant?.confidence ?? (variant?.fallback ? "medium" : rule.confidence),
+    priority: variant?.priority ?? (variant?.fallback ? FALLBACK_PRIORITY : rule.priority),
+    wording: spec.wording,
+    fallback: variant?.fallback ?? false,
+    context: spec.context,
+    notContext: spec.notContext,
     any: spec.any.map((src) => new RegExp(src, flags)),
     near: spec.near.map(near),
     notNear: spec.notNear.map(near),
@@ -90,14 +106,14 @@ function stepErrorLines(text: string, hit: Hit): Hit[] {
     if (step === undefined && (i > 40 || /^\[\+\] Building|^Step \d+\/\d+ :/.test(line.text))) break;
     // Lines BuildKit prints for every failure are not the command's own words.
     if (ERROR_LIKE.test(line.text) && !/did not complete successfully|failed to solve|^ERROR[: ]|returned a non-zero code|^-+$/.test(line.text)) {
-      found.push({ start, end, text: line.text.replace(/^\d+\.\d+ /, ""), groups: {} });
+      found.push({ start, end, text: line.text.replace(/^\d+\.\d+ /, ""), groups: {}, pos: 0, contexts: new Set() });
     }
     end = start - 1;
   }
   return found.slice(-STEP_ERRORS).reverse();
 }
 
-type Consumer = { kind: "matcher"; index: number } | { kind: "probe"; probe: Probe };
+type Consumer = { kind: "matcher"; index: number } | { kind: "probe"; probe: Probe } | { kind: "header" };
 
 export class RuleEngine {
   private readonly matchers: Matcher[] = [];
@@ -113,15 +129,18 @@ export class RuleEngine {
     };
     for (const { rule } of rules) {
       const specs: Array<[MatchSpec, NonNullable<RuleFile["variants"]>[number] | undefined]> = [];
-      // Variants first: the first variant that matches wins over the rule's plain matcher.
-      for (const v of rule.variants ?? []) specs.push([v.match, v]);
+      // Variants first: the first variant that matches wins over the rule's plain matcher;
+      // family fallbacks last, so any own wording of the rule wins over them.
+      for (const v of rule.variants ?? []) if (!v.fallback) specs.push([v.match, v]);
       if (rule.match) specs.push([rule.match, undefined]);
+      for (const v of rule.variants ?? []) if (v.fallback) specs.push([v.match, v]);
       for (const [spec, variant] of specs) {
         const index = this.matchers.push(compileMatcher(rule, spec, variant)) - 1;
         for (const k of spec.keywords) add(k, { kind: "matcher", index });
       }
     }
     for (const probe of PROBES) for (const k of probe.keywords) add(k, { kind: "probe", probe });
+    for (const k of HEADER_KEYWORDS) add(k, { kind: "header" });
     this.scanner = new KeywordScanner(this.byKeyword.keys());
   }
 
@@ -137,21 +156,24 @@ export class RuleEngine {
       if (clean.github) state.conditions.add("github-actions");
       if (clean.step !== undefined) state.dockerLog = true;
       if (!clean.text) continue;
-      const matchersTried = new Set<number>();
+      // Probes and step headers first, so a hit on this very line sees what it says.
+      const matchers = new Set<number>();
       const probesRun = new Set<Probe>();
+      let header = false;
       for (const k of line.keywords) {
         for (const c of this.byKeyword.get(k) ?? []) {
-          if (c.kind === "probe") {
-            if (!probesRun.has(c.probe)) {
-              probesRun.add(c.probe);
-              c.probe.visit(clean.text, state);
-            }
-          } else if (!matchersTried.has(c.index)) {
-            matchersTried.add(c.index);
-            this.tryMatcher(c.index, line.start, line.end, clean.text, hits);
+          if (c.kind === "matcher") matchers.add(c.index);
+          else if (c.kind === "header") header = true;
+          else if (!probesRun.has(c.probe)) {
+            probesRun.add(c.probe);
+            c.probe.visit(clean.text, state);
           }
         }
       }
+      if (header) state.steps.visit(clean);
+      let contexts: Set<HitContext> | undefined;
+      const contextsOf = () => (contexts ??= state.steps.contextsOf(clean));
+      for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, hits, contextsOf);
     }
 
     const facts = state.finish();
@@ -168,7 +190,7 @@ export class RuleEngine {
     };
   }
 
-  private tryMatcher(index: number, start: number, end: number, text: string, hits: Map<number, Hit[]>): void {
+  private tryMatcher(index: number, start: number, end: number, text: string, hits: Map<number, Hit[]>, contextsOf: () => Set<HitContext>): void {
     const m = this.matchers[index]!;
     for (const re of m.any) {
       const found = re.exec(text);
@@ -178,7 +200,7 @@ export class RuleEngine {
       for (const [k, v] of Object.entries(found.groups ?? {})) if (v) groups[k] = v;
       // Keep the first hits and always the latest one: the last error is often the decisive one.
       if (list.length >= MAX_EVIDENCE) list.pop();
-      list.push({ start, end, text, groups });
+      list.push({ start, end, text, groups, pos: found.index, contexts: contextsOf() });
       hits.set(index, list);
       return;
     }
@@ -187,6 +209,7 @@ export class RuleEngine {
   private decide(text: string, hits: Map<number, Hit[]>, state: FactState, lang: Lang): Diagnosis[] {
     type Found = { matcher: Matcher; hits: Hit[] };
     const byRule = new Map<string, Found>();
+    const innermost = this.innermostFallbacks(hits);
     // Matchers are in rule order with variants first, so the first surviving one per rule wins.
     const indexes = [...hits.keys()].sort((a, b) => a - b);
     for (const index of indexes) {
@@ -194,7 +217,16 @@ export class RuleEngine {
       if (byRule.has(matcher.rule.id)) continue;
       if (!matcher.when.every((c) => state.conditions.has(c))) continue;
       if (matcher.whenNot.some((c) => state.conditions.has(c))) continue;
-      const kept = hits.get(index)!.filter((h) => this.contextHolds(text, h, matcher) && this.runIsClean(text, h, matcher, state));
+      const kept = hits
+        .get(index)!
+        .filter(
+          (h) =>
+            (!matcher.fallback || innermost.get(h.start) === index) &&
+            matcher.context.every((c) => h.contexts.has(c)) &&
+            !matcher.notContext.some((c) => h.contexts.has(c)) &&
+            this.contextHolds(text, h, matcher) &&
+            this.runIsClean(text, h, matcher, state),
+        );
       if (kept.length) byRule.set(matcher.rule.id, { matcher, hits: kept });
     }
     // A rule stands down when a rule it defers to also matched (decided on the set before
@@ -222,6 +254,23 @@ export class RuleEngine {
         (a.ruleId < b.ruleId ? -1 : 1),
     );
     return diagnoses;
+  }
+
+  /**
+   * For each line several family fallbacks hit, the one whose cause sits furthest right: in an
+   * error chain (`failed to authorize: ... : dial tcp ...: i/o timeout`) that is the innermost link,
+   * the real cause; the outer links only say what was being attempted.
+   */
+  private innermostFallbacks(hits: Map<number, Hit[]>): Map<number, number> {
+    const best = new Map<number, { index: number; pos: number }>();
+    for (const [index, list] of hits) {
+      if (!this.matchers[index]!.fallback) continue;
+      for (const h of list) {
+        const b = best.get(h.start);
+        if (!b || h.pos > b.pos || (h.pos === b.pos && index < b.index)) best.set(h.start, { index, pos: h.pos });
+      }
+    }
+    return new Map([...best].map(([start, b]) => [start, b.index]));
   }
 
   private contextHolds(text: string, hit: Hit, m: Matcher): boolean {
@@ -260,13 +309,15 @@ export class RuleEngine {
     const evidence: Evidence[] = hits
       .map((h, i) => ({ line: lines[i] ?? 0, text: redact(h.text.length > 500 ? `${h.text.slice(0, 500)} …` : h.text) }))
       .sort((a, b) => a.line - b.line);
-    // Outside a Docker log the same words mean something else: never be confident there.
-    const confidence: Confidence = dockerLog ? m.confidence : "low";
+    // Generic words outside a Docker log mean something else: never be confident there. Docker's
+    // own wording is its own evidence, even in a one-line paste.
+    const confidence: Confidence = dockerLog || m.wording === "specific" ? m.confidence : "low";
     const d: Diagnosis = {
       ruleId: m.rule.id,
+      family: m.rule.family ?? m.rule.id,
       title: m.title[lang],
       confidence,
-      priority: m.rule.priority,
+      priority: m.priority,
       summary: fillTemplate(m.summary[lang], safe),
       fix: m.fix.map((f) => ({ description: fillTemplate(f.description[lang], safe), command: fillTemplate(f.command, safe) })),
       docs: m.docs,

@@ -5,6 +5,7 @@ import type { Condition } from "../rules/schema.js";
 import type { Facts } from "./types.js";
 import { IMAGE_TOKEN, displayImage, registryOf } from "./image-ref.js";
 import { PLATFORM_LIST, normalizePlatform, samePlatform } from "./platform.js";
+import { StepTracker } from "./context.js";
 
 /** Facts a docker command line (and the builder lines right after it) pins down. */
 const SCOPED = ["image", "platforms", "builder", "driver", "dockerfile", "context"] as const;
@@ -20,6 +21,8 @@ export class FactState {
   readonly conditions = new Set<Condition>();
   /** Any sign that this is Docker output at all. */
   dockerLog = false;
+  /** Step headers and the current command, for the context of each hit. */
+  readonly steps = new StepTracker();
   /** Offset of the line being visited (set by the engine before each probe). */
   offset = 0;
   /** One scope per docker command seen, so a paste of several runs fills each fix from its own command. */
@@ -160,7 +163,9 @@ function flagValue(words: string[], i: number, name: string): [string | undefine
 
 function setPlatforms(state: FactState, value: string | undefined): void {
   const v = value?.replace(/[",]+$/, "").replace(/^"/, "");
-  if (v && PLATFORM_LIST.test(v)) state.put("platforms", v.split(",").map((p) => p.trim()).join(","));
+  if (!v || !PLATFORM_LIST.test(v)) return;
+  state.put("platforms", v.split(",").map((p) => p.trim()).join(","));
+  state.steps.platformSeen = true;
 }
 
 function parseBuild(words: string[], from: number, state: FactState): void {
@@ -241,6 +246,8 @@ const commandProbe: Probe = {
         return;
       }
     } else if (sub === "image" || sub === "container") sub = words[++i] ?? "";
+    else if (sub === "compose" && words.includes("up")) sub = "up";
+    state.steps.newCommand(sub);
     if (sub === "build") parseBuild(words, i + 1, state);
     else if (sub === "run" || sub === "create" || sub === "push" || sub === "pull") parseRun(words, i + 1, state, sub);
   },

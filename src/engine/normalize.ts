@@ -56,13 +56,15 @@ const GH_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 // Go's log package (old dockerd/docker CLI output, many CI tools): "2015/08/25 16:51:45 ".
 const GO_LOG_TIMESTAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? /;
 const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
-const BUILDKIT_STEP = /^#(\d+) (?:\d+\.\d+ )?/;
+const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 const QUOTE = /^(?:> ?)+/;
 
 export interface CleanLine {
   text: string;
   /** BuildKit step number when the line carried a `#N` prefix. */
   step?: number;
+  /** The `#N` prefix had a timestamp (`#12 3.456 ...`): BuildKit prints that only for a command's own output. */
+  timed?: boolean;
   /** The line carried a GitHub Actions timestamp or workflow command. */
   github: boolean;
 }
@@ -88,12 +90,8 @@ export function cleanLine(raw: string): CleanLine {
     text = text.slice(marker[0].length);
   }
   text = text.replace(QUOTE, "");
-  let step: number | undefined;
   const bk = BUILDKIT_STEP.exec(text);
-  if (bk) {
-    step = Number(bk[1]);
-    text = text.slice(bk[0].length);
-  }
+  if (bk) text = text.slice(bk[0].length);
   if (text.startsWith("```")) text = "";
-  return step === undefined ? { text: text.trim(), github } : { text: text.trim(), step, github };
+  return bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
 }

@@ -18,6 +18,8 @@ export interface FixStep {
 
 export interface Diagnosis {
   ruleId: string;
+  /** The cause this answer reports as (the rule's `family`, its id by default), for grouping. */
+  family: string;
   /** The variant of a rule with several (e.g. non-ascii-context-path's `session-name`). */
   variant?: string;
   title: string;

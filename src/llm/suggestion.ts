@@ -92,6 +92,8 @@ export function toDiagnosis(s: Suggestion, opts: { lang: Lang; facts: Facts; win
   evidence.sort((a, b) => a.line - b.line);
   return {
     ruleId: s.ruleId,
+    // A known rule the model named, or the LLM's own id: either way its own family.
+    family: s.ruleId,
     title: s.cause,
     confidence: s.confidence,
     priority: 0,

@@ -4,6 +4,8 @@ import type { DiagnoseResult } from "../engine/types.js";
 
 export interface JsonDiagnosis {
   ruleId: string;
+  /** The cause the rule reports as: equal to ruleId except for refinements of a wider cause. */
+  family: string;
   title: string;
   confidence: "high" | "medium" | "low";
   summary: string;
@@ -23,6 +25,7 @@ export function toJson(result: DiagnoseResult): JsonResult {
     source: result.source,
     diagnoses: result.diagnoses.map((d) => ({
       ruleId: d.ruleId,
+      family: d.family,
       title: d.title,
       confidence: d.confidence,
       summary: d.summary,

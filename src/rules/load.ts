@@ -173,6 +173,7 @@ export function loadRules(opts: LoadRulesOptions = {}): LoadedRule[] {
   const rules = [...byId.values()];
   const problems: RuleProblem[] = [];
   for (const { rule, file } of rules) {
+    if (rule.family && !byId.has(rule.family)) problems.push({ file, ruleId: rule.id, field: "family", message: `names an unknown rule "${rule.family}"` });
     const specs = [rule.match, ...(rule.variants?.map((v) => v.match) ?? [])];
     for (const spec of specs) {
       for (const other of spec?.unless ?? []) {

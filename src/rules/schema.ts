@@ -18,6 +18,22 @@ export const CONDITIONS = [
 ] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
+/**
+ * Where a single hit stands in the log, worked out per evidence line (not per log):
+ * inside the output of a RUN step, at a container's start, after an explicit target platform,
+ * or in a step that pulls, pushes, exports or boots the builder.
+ */
+export const CONTEXTS = ["run-step", "container-start", "explicit-platform", "pull", "push", "export", "builder-boot"] as const;
+export type HitContext = (typeof CONTEXTS)[number];
+
+/**
+ * `specific`: the words are only ever printed by Docker, BuildKit or a registry, so a hit is its
+ * own evidence (a one-line chat paste gets the rule's confidence). `generic`: any program may print
+ * them (`i/o timeout`, `Killed`), so the hit stays low unless the log shows Docker structure.
+ */
+export const WORDINGS = ["specific", "generic"] as const;
+export type Wording = (typeof WORDINGS)[number];
+
 export const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const ruleId = z.string().regex(RULE_ID, "must be kebab-case, e.g. platform-mismatch");
 
@@ -66,6 +82,12 @@ export const matchSchema = z
     /** The rule stands down when any of these rules matched the same log. */
     unless: z.array(ruleId).default([]),
     caseSensitive: z.boolean().default(false),
+    /** Whether the matched words are Docker's own (`specific`) or any program's (`generic`). */
+    wording: z.enum(WORDINGS).default("generic"),
+    /** Per-hit contexts that must all hold at the evidence line. */
+    context: z.array(z.enum(CONTEXTS)).default([]),
+    /** Per-hit contexts none of which may hold at the evidence line. */
+    notContext: z.array(z.enum(CONTEXTS)).default([]),
     /**
      * Also show, as evidence, the first error-looking lines of the failing step's own output
      * above the evidence (for generic failures whose real reason is the command's output).
@@ -106,6 +128,15 @@ const variant = z
     fix: z.array(fix).min(1).optional(),
     docs: z.array(doc).min(1).optional(),
     confidence: z.enum(CONFIDENCES).optional(),
+    /**
+     * A family fallback: its `any` patterns name the innermost cause of an error chain (DNS, TCP,
+     * TLS, HTTP status, gRPC, ENOSPC, OOM). It is tried after the rule's own matchers, answers at
+     * `medium` unless it says otherwise, ranks just above run-step-failed, and when several
+     * fallbacks hit one line only the innermost (rightmost) cause counts.
+     */
+    fallback: z.boolean().default(false),
+    /** Overrides the rule's priority for this variant (fallbacks default to 8, just above run-step-failed's 5). */
+    priority: z.number().int().min(0).max(100).optional(),
   })
   .strict();
 
@@ -113,6 +144,11 @@ export const ruleSchema = z
   .object({
     id: ruleId,
     title: text,
+    /**
+     * The cause this rule reports as, for grouping in stats and the JSON contract: a rule id of the
+     * pack (itself for most rules; buildkit-required reports as dockerfile-syntax). Defaults to the id.
+     */
+    family: ruleId.optional(),
     category: z.enum(["platform", "builder", "registry", "context", "dockerfile", "network", "resources", "runtime", "lazycat", "ci", "step"]),
     confidence: z.enum(CONFIDENCES),
     /** Specificity used for ranking: a more specific cause has a higher number. Generic fallbacks use 0-10. */

@@ -1,0 +1,102 @@
+// Where one hit stands in the log: inside a RUN step's output, at a container's start, after an
+// explicit target platform, or in a step that pulls, pushes, exports or boots the builder. The
+// same words mean different causes there (`exec format error` in a RUN step under emulation vs
+// a wrong-arch image at `docker run`), so rules ask for it per hit (`context` / `notContext`).
+//
+// Everything here is fed by the keyword scan: step headers are lines holding one of
+// HEADER_KEYWORDS, so working out a hit's context costs nothing on the lines in between.
+import type { HitContext } from "../rules/schema.js";
+import type { CleanLine } from "./normalize.js";
+
+/** What a step does, read from its header. */
+export type StepKind = "run-step" | "pull" | "push" | "export" | "builder-boot" | "other";
+
+/** Lines that open a step: BuildKit `#N [stage 2/5] RUN ...`, the error box ` > [2/5] RUN ...:`, tty `=> [2/5] RUN`, classic `Step 2/5 : RUN`. */
+export const HEADER_KEYWORDS = [
+  "] run ",
+  "] from ",
+  "] copy ",
+  "] add ",
+  "] workdir ",
+  "load metadata for",
+  "booting buildkit",
+  "exporting to ",
+  "pushing layers",
+  "pushing manifest",
+  "resolve image config",
+  "step ",
+  "---> running in",
+  "the push refers to",
+  "pulling from ",
+  "unable to find image",
+];
+
+const HEADER: Array<[RegExp, StepKind]> = [
+  [/^(?:=> )?(?:ERROR:? |CACHED )?\[[^\]\n]{1,80}\] RUN\b/i, "run-step"],
+  [/^(?:=> )?(?:ERROR:? |CACHED )?\[[^\]\n]{1,80}\] FROM\b/i, "pull"],
+  [/^(?:=> )?(?:ERROR:? |CACHED )?\[[^\]\n]{1,80}\] (?:COPY|ADD|WORKDIR)\b/i, "other"],
+  [/^(?:=> )?(?:ERROR:? )?\[internal\] load metadata for\b/i, "pull"],
+  [/^(?:=> )?(?:ERROR:? )?(?:\[auth\] |resolve image config for\b)/i, "pull"],
+  [/^(?:=> )?(?:ERROR:? )?\[internal\] booting buildkit\b/i, "builder-boot"],
+  [/^(?:=> )?(?:ERROR:? )?exporting to (?:image|oci|docker|client)/i, "export"],
+  [/^(?:=> )?(?:=> )?pushing (?:layers|manifest)\b|^the push refers to (?:a )?repository\b/i, "push"],
+  [/^step \d+(?:\/\d+)? : RUN\b|^---> Running in\b/i, "run-step"],
+  [/^step \d+(?:\/\d+)? : FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b/i, "pull"],
+  [/^step \d+(?:\/\d+)? : [A-Z]+\b/i, "other"],
+];
+
+/** The kind of step a header line opens, if it is one. */
+export function headerKind(text: string): StepKind | undefined {
+  for (const [re, kind] of HEADER) if (re.test(text)) return kind;
+  return undefined;
+}
+
+// The hit's own words: summary lines (`ERROR: failed to solve: failed to push ...`) name their step.
+const LINE_WORDS: Array<[RegExp, HitContext]> = [
+  [/\bfailed to push\b|\bpushing (?:layers|manifest)|the push refers to|\bunexpected status from (?:PUT|POST|PATCH) request|\bfailed commit on ref "(?:manifest|index|layer)-/i, "push"],
+  [/failed to resolve source metadata|load metadata for|pull access denied|error pulling image|failed to (?:fetch|pull|resolve|copy)\b|unexpected status from (?:HEAD|GET) request|\b(?:HEAD|GET) "?https?:\/\/[^\s"/]+\/v2\//i, "pull"],
+  [/booting buildkit|error for bootstrap|failed to (?:initialize|bootstrap) builder|listing workers|failed to dial gRPC/i, "builder-boot"],
+  [/\bexporting to (?:image|oci|docker)|failed to export\b/i, "export"],
+  [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task/i, "container-start"],
+];
+
+/** Per-log state the context needs: step kinds by BuildKit step number, the step being shown, the command. */
+export class StepTracker {
+  private readonly steps = new Map<number, StepKind>();
+  /** The last header seen without a BuildKit number (error box, tty view, classic builder). */
+  private current?: StepKind;
+  /** The verb of the last docker command seen (`run`, `build`, `push`, ...). */
+  command?: string;
+  /** A target platform was given explicitly (`--platform`, `platforms:`, `FROM --platform`). */
+  platformSeen = false;
+
+  /** Records a header line; called by the header probe. */
+  visit(clean: CleanLine): void {
+    const kind = headerKind(clean.text);
+    if (!kind) return;
+    if (clean.step !== undefined) this.steps.set(clean.step, kind);
+    this.current = kind;
+  }
+
+  /** A new docker command: the step shown so far belongs to the previous run. */
+  newCommand(verb: string): void {
+    this.command = verb;
+    this.current = undefined;
+  }
+
+  /** The contexts of a hit on this (already visited) line. */
+  contextsOf(clean: CleanLine): Set<HitContext> {
+    const out = new Set<HitContext>();
+    for (const [re, ctx] of LINE_WORDS) if (re.test(clean.text)) out.add(ctx);
+    let kind: StepKind | undefined;
+    if (clean.step !== undefined) {
+      kind = this.steps.get(clean.step);
+      // BuildKit prints `#N 1.234 ...` (a timestamp after the number) only for a command's own output.
+      if (!kind && clean.timed) kind = "run-step";
+    } else kind = this.current;
+    if (kind && kind !== "other") out.add(kind);
+    if (!kind && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
+    if (this.platformSeen) out.add("explicit-platform");
+    return out;
+  }
+}
