@@ -24,7 +24,11 @@ describe("cleanLine", () => {
     expect(cleanLine("2024-05-01T10:11:12.1234567Z ##[error]x").github).toBe(true);
   });
   it("strips BuildKit step prefixes and keeps the step number", () => {
-    expect(cleanLine("#12 0.345 exec /bin/sh: exec format error")).toEqual({ text: "exec /bin/sh: exec format error", step: 12, github: false });
+    expect(cleanLine("#12 0.345 exec /bin/sh: exec format error")).toEqual({ text: "exec /bin/sh: exec format error", step: 12, timed: true, github: false });
+    expect(cleanLine("#8 ERROR: process did not complete")).toMatchObject({ step: 8, timed: false });
+    // BuildKit's tty view: a command's output timed with four significant digits, no `#N`.
+    expect(cleanLine("79.94 E: Unable to locate package foo")).toEqual({ text: "E: Unable to locate package foo", timed: true, github: false });
+    expect(cleanLine("3.14 is pi")).toEqual({ text: "3.14 is pi", github: false });
     expect(cleanLine("#8 ERROR: process did not complete").text).toBe("ERROR: process did not complete");
   });
   it("ignores Markdown fences and quote marks", () => {

@@ -74,8 +74,10 @@ export class StepTracker {
   visit(clean: CleanLine): void {
     const kind = headerKind(clean.text);
     if (!kind) return;
+    // A numbered header speaks for its own step's lines only; unnumbered lines (error box, tty
+    // view, classic builder) belong to the last unnumbered header.
     if (clean.step !== undefined) this.steps.set(clean.step, kind);
-    this.current = kind;
+    else this.current = kind;
   }
 
   /** A new docker command: the step shown so far belongs to the previous run. */
@@ -93,7 +95,7 @@ export class StepTracker {
       kind = this.steps.get(clean.step);
       // BuildKit prints `#N 1.234 ...` (a timestamp after the number) only for a command's own output.
       if (!kind && clean.timed) kind = "run-step";
-    } else kind = this.current;
+    } else kind = clean.timed ? "run-step" : this.current;
     if (kind && kind !== "other") out.add(kind);
     if (!kind && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");

@@ -8,6 +8,7 @@ import { redact, redactRecord } from "../redact/secrets.js";
 import { HEADER_KEYWORDS } from "./context.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { assertLogText, cleanLine, prepareText } from "./normalize.js";
+import { joinsBefore, rejoinWrapped } from "./repair.js";
 import { KeywordScanner, LineCounter, linesAround } from "./scan.js";
 import { fillTemplate } from "./template.js";
 import type { DiagnoseOptions, DiagnoseResult, Diagnosis, Evidence, Facts, Lang } from "./types.js";
@@ -145,8 +146,10 @@ export class RuleEngine {
   }
 
   diagnose(input: string, opts: DiagnoseOptions = {}): DiagnoseResult {
-    const text = prepareText(input);
-    assertLogText(text);
+    const prepared = prepareText(input);
+    assertLogText(prepared);
+    // Lines a terminal hard-wrapped are joined back; `joins` keeps the paste's line numbers.
+    const { text, joins } = rejoinWrapped(prepared);
     const state = new FactState();
     const hits = new Map<number, Hit[]>();
 
@@ -154,7 +157,7 @@ export class RuleEngine {
       const clean = cleanLine(text.slice(line.start, line.end));
       state.offset = line.start;
       if (clean.github) state.conditions.add("github-actions");
-      if (clean.step !== undefined) state.dockerLog = true;
+      if (clean.step !== undefined || clean.timed) state.dockerLog = true;
       if (!clean.text) continue;
       // Probes and step headers first, so a hit on this very line sees what it says.
       const matchers = new Set<number>();
@@ -173,13 +176,15 @@ export class RuleEngine {
       if (header) state.steps.visit(clean);
       let contexts: Set<HitContext> | undefined;
       const contextsOf = () => (contexts ??= state.steps.contextsOf(clean));
-      for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, hits, contextsOf);
+      // A `***` redaction was matched as the token `xxx`: facts show what the user pasted.
+      const redactedTokens = clean.text.includes("xxx") && text.slice(line.start, line.end).includes("***");
+      for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, hits, contextsOf, redactedTokens);
     }
 
     const facts = state.finish();
     const conditions = [...state.conditions].sort();
     const lang = opts.lang && opts.lang !== "auto" ? opts.lang : detectLang(input);
-    const diagnoses = this.decide(text, hits, state, lang);
+    const diagnoses = this.decide(text, hits, state, lang, joins);
     return {
       source: diagnoses.length ? "rules" : "none",
       lang,
@@ -190,14 +195,14 @@ export class RuleEngine {
     };
   }
 
-  private tryMatcher(index: number, start: number, end: number, text: string, hits: Map<number, Hit[]>, contextsOf: () => Set<HitContext>): void {
+  private tryMatcher(index: number, start: number, end: number, text: string, hits: Map<number, Hit[]>, contextsOf: () => Set<HitContext>, redactedTokens: boolean): void {
     const m = this.matchers[index]!;
     for (const re of m.any) {
       const found = re.exec(text);
       if (!found) continue;
       const list = hits.get(index) ?? [];
       const groups: Facts = {};
-      for (const [k, v] of Object.entries(found.groups ?? {})) if (v) groups[k] = v;
+      for (const [k, v] of Object.entries(found.groups ?? {})) if (v) groups[k] = redactedTokens ? v.replaceAll("xxx", "***") : v;
       // Keep the first hits and always the latest one: the last error is often the decisive one.
       if (list.length >= MAX_EVIDENCE) list.pop();
       list.push({ start, end, text, groups, pos: found.index, contexts: contextsOf() });
@@ -206,15 +211,20 @@ export class RuleEngine {
     }
   }
 
-  private decide(text: string, hits: Map<number, Hit[]>, state: FactState, lang: Lang): Diagnosis[] {
+  private decide(text: string, hits: Map<number, Hit[]>, state: FactState, lang: Lang, joins: number[]): Diagnosis[] {
     type Found = { matcher: Matcher; hits: Hit[] };
     const byRule = new Map<string, Found>();
     const innermost = this.innermostFallbacks(hits);
     // Matchers are in rule order with variants first, so the first surviving one per rule wins.
     const indexes = [...hits.keys()].sort((a, b) => a - b);
+    // Outside Docker structure only a matcher with Docker's own wording can be confident, so it
+    // wins over an earlier generic matcher of the same rule.
+    const effective = (m: Matcher): number => CONFIDENCE_RANK[state.dockerLog || m.wording === "specific" ? m.confidence : "low"];
     for (const index of indexes) {
       const matcher = this.matchers[index]!;
-      if (byRule.has(matcher.rule.id)) continue;
+      const previous = byRule.get(matcher.rule.id);
+      const downgraded = previous && effective(previous.matcher) < CONFIDENCE_RANK[previous.matcher.confidence];
+      if (previous && (matcher.fallback || !downgraded || effective(matcher) <= effective(previous.matcher))) continue;
       if (!matcher.when.every((c) => state.conditions.has(c))) continue;
       if (matcher.whenNot.some((c) => state.conditions.has(c))) continue;
       const kept = hits
@@ -231,7 +241,15 @@ export class RuleEngine {
     }
     // A rule stands down when a rule it defers to also matched (decided on the set before
     // suppression, so the order of rules never matters).
-    const matched = new Set(byRule.keys());
+    // A family fallback only speaks for lines no rule's own wording explains.
+    const explained = new Set([...byRule.values()].filter((f) => !f.matcher.fallback).flatMap((f) => f.hits.map((h) => h.start)));
+    for (const [id, f] of byRule) {
+      if (!f.matcher.fallback) continue;
+      f.hits = f.hits.filter((h) => !explained.has(h.start));
+      if (f.hits.length === 0) byRule.delete(id);
+    }
+    // A family fallback is a weaker claim: no rule defers to it.
+    const matched = new Set([...byRule.values()].filter((f) => !f.matcher.fallback).map((f) => f.matcher.rule.id));
     const survivors = [...byRule.values()].filter((f) => !f.matcher.unless.some((id) => matched.has(id)));
     for (const f of survivors) {
       if (!f.matcher.showStepErrors) continue;
@@ -243,7 +261,7 @@ export class RuleEngine {
     const withLines = survivors.map((f) => ({ ...f, lines: [] as number[] }));
     // Line numbers are counted in one forward pass over every evidence offset.
     const offsets = withLines.flatMap((f, fi) => f.hits.map((h, hi) => ({ fi, hi, start: h.start }))).sort((a, b) => a.start - b.start);
-    for (const o of offsets) withLines[o.fi]!.lines[o.hi] = counter.lineAt(o.start);
+    for (const o of offsets) withLines[o.fi]!.lines[o.hi] = counter.lineAt(o.start) + joinsBefore(joins, o.start);
 
     const diagnoses = withLines.map(({ matcher, hits: hs, lines }) => this.toDiagnosis(matcher, hs, lines, state.factsAt(hs[0]!.start), lang, state.dockerLog));
     diagnoses.sort(

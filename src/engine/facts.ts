@@ -6,6 +6,7 @@ import type { Facts } from "./types.js";
 import { IMAGE_TOKEN, displayImage, registryOf } from "./image-ref.js";
 import { PLATFORM_LIST, normalizePlatform, samePlatform } from "./platform.js";
 import { StepTracker } from "./context.js";
+import { DOCKER_PROBES } from "./docker-structure.js";
 
 /** Facts a docker command line (and the builder lines right after it) pins down. */
 const SCOPED = ["image", "platforms", "builder", "driver", "dockerfile", "context"] as const;
@@ -274,6 +275,7 @@ const flag = (keywords: string[], condition: Condition | "docker"): Probe => ({
 
 export const PROBES: Probe[] = [
   commandProbe,
+  ...DOCKER_PROBES,
   flag(["[+] building", "[internal] load build definition", "load build definition from", "failed to solve", "sending build context", "error: failed to build", "#0 building with"], "build"),
   // The classic builder's "Step 3/9 : RUN ..." (any step, not only the first).
   probe(["step "], /^step \d+(?:\/\d+)? : [a-z]+\s/i, (_m, s) => {

@@ -1,6 +1,7 @@
 // Turns what people paste into plain log text. Work on the whole text is done only when
 // the text needs it (a 100 MB log with no ANSI codes pays nothing for ANSI stripping);
 // per-line clean-up runs only on the few lines the keyword scan picks.
+import { tokenizePlaceholders } from "./repair.js";
 
 // CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]/g;
@@ -57,6 +58,9 @@ const GH_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const GO_LOG_TIMESTAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? /;
 const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
 const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
+// BuildKit's tty view shows a command's output without the `#N`, timed with four significant
+// digits (`0.193`, `79.94`, `822.6`): a shape other programs' timestamps rarely have.
+const BUILDKIT_TTY_TIMED = /^(?:\d\.\d{3}|[1-9]\d\.\d\d|[1-9]\d\d\.\d|[1-9]\d{3}\.\d) (?=\S)/;
 const QUOTE = /^(?:> ?)+/;
 
 export interface CleanLine {
@@ -90,8 +94,17 @@ export function cleanLine(raw: string): CleanLine {
     text = text.slice(marker[0].length);
   }
   text = text.replace(QUOTE, "");
+  text = tokenizePlaceholders(text);
   const bk = BUILDKIT_STEP.exec(text);
   if (bk) text = text.slice(bk[0].length);
+  else {
+    const tty = BUILDKIT_TTY_TIMED.exec(text);
+    if (tty) {
+      text = text.slice(tty[0].length);
+      if (text.startsWith("```")) text = "";
+      return { text: text.trim(), timed: true, github };
+    }
+  }
   if (text.startsWith("```")) text = "";
   return bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
 }

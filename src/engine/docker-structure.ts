@@ -1,0 +1,65 @@
+// Is this Docker output at all? Decided from the shape of lines anywhere in the log, not only on
+// lines that hold an error: BuildKit's step lines, the classic builder's, layer progress, the
+// registry API, containerd's and distribution's error wording. Each shape is a keyword the scan
+// already looks for plus a check of that line, so the detection stays inside the single pass.
+import type { Probe } from "./facts.js";
+
+/** [keywords, line shape]: a line holding one of the keywords and matching the shape is Docker output. */
+const SHAPES: Array<[string[], RegExp]> = [
+  // BuildKit tty progress: `=> [internal] load ...`, `=> => transferring context`, `=> CACHED [2/5] ...`.
+  [["=> [", "=> =>", "=> cached", "=> error"], /^=> (?:=> |ERROR |CACHED |\[)/i],
+  // BuildKit plain progress without its `#N` (cut by a chat client): `DONE 0.1s`, `transferring context: 2B done`.
+  [[" done "], /^(?:#\d+ )?DONE \d+\.\d+s$/],
+  [["transferring context", "transferring dockerfile", "naming to ", "writing image sha256", "exporting layers", "exporting manifest", "exporting config"], /^(?:#\d+ |=> (?:=> )?)?(?:transferring (?:context|dockerfile)|naming to |writing image sha256|exporting (?:layers|manifest|config))/i],
+  // The classic builder.
+  [["---> ", "successfully built", "successfully tagged"], /^(?:---> (?:[0-9a-f]{12}\b|Running in|Using cache)|Successfully (?:built [0-9a-f]{12}|tagged \S+))/i],
+  // Layer progress of a pull or push: `5f70bf18a086: Preparing`.
+  [[": preparing", ": waiting", ": pushed", ": pushing", ": pull complete", ": pulling fs layer", ": already exists", ": download complete", ": layer already exists", ": mounted from", ": verifying checksum", ": extracting", ": downloading"], /^[0-9a-f]{12}: (?:Preparing|Waiting|Pushed|Pushing|Pull complete|Pulling fs layer|Already exists|Download complete|Layer already exists|Mounted from|Verifying Checksum|Extracting|Downloading)\b/i],
+  // The registry HTTP API: the ping `/v2/` or a repository's manifests, blobs or tags.
+  [["/v2/"], /https?:\/\/[^\s/"]+\/v2\/(?:["\s:]|$|(?:[\w.-]+\/){1,6}(?:manifests|blobs|tags)\/)/i],
+];
+
+/** containerd's resolver, distribution's error codes and BuildKit's wording: nobody else prints these. */
+const VOCABULARY = [
+  "failed to do request",
+  "failed to resolve reference",
+  "failed to resolve source metadata",
+  "failed to authorize",
+  "failed to fetch anonymous token",
+  "failed to fetch oauth token",
+  "httpreadseeker",
+  "failed commit on ref",
+  "unexpected status from",
+  "failed to compute cache key",
+  "failed to calculate checksum of ref",
+  "failed to create llb definition",
+  "requested access to the resource is denied",
+  "insufficient_scope",
+  "name_unknown",
+  "manifest_unknown",
+  "blob_unknown",
+  "error pulling image configuration",
+  "error parsing http 403 response body",
+  "dockerfile parse error",
+  "failed to read dockerfile",
+  "executor failed running",
+  "did not complete successfully: exit code",
+  "returned a non-zero code",
+];
+
+export const DOCKER_PROBES: Probe[] = [
+  ...SHAPES.map(
+    ([keywords, shape]): Probe => ({
+      keywords,
+      visit(line, state) {
+        if (shape.test(line)) state.dockerLog = true;
+      },
+    }),
+  ),
+  {
+    keywords: VOCABULARY,
+    visit(_line, state) {
+      state.dockerLog = true;
+    },
+  },
+];

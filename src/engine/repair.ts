@@ -1,0 +1,87 @@
+// Repairs what terminals and chat clients do to a pasted log before it is matched: lines hard-
+// wrapped at the window width are joined back, and placeholders / redactions (`{your_registry}`,
+// `<image>`, `***`, `[MASKED]`) become plain tokens so host/image/tag patterns still read them.
+//
+// THE WRAP RULE (a local decision on one line break, so a streaming scanner can apply it with a
+// look-back of two lines and a look-ahead of one): the break after line L is removed, joining the
+// next line M onto L, when
+//   1. L is at least MIN_WRAP characters long, and either its length is one of TERMINAL_WIDTHS or
+//      it has exactly the length of the line before it (a paragraph wrapped at an unusual width);
+//   2. M is not empty and does not look like the start of a log line: no leading blank, no
+//      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$`, no `WORD:` / `ERROR` / `Step N` head
+//      (NEW_LINE_START below).
+// Only texts up to REPAIR_LIMIT are repaired: hard wraps come from terminal and chat pastes,
+// never from CI log files, and the pass stays off the path of large logs.
+
+const MIN_WRAP = 60;
+const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250]);
+const REPAIR_LIMIT = 256 * 1024;
+const NEW_LINE_START = /^(?:$|\s|#\d|\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |[A-Za-z][\w.-]*:(?:\s|$)|(?:ERROR|WARN|WARNING|INFO|DEBUG|FATAL|Error|Step \d|npm |yarn |E: |W: |Get:|Hit:|Ign:)\b)/;
+
+/** Whether the break between `prev`/`line` and `next` is a terminal's hard wrap (the rule above). */
+export function isWrapBreak(prev: string | undefined, line: string, next: string): boolean {
+  if (line.length < MIN_WRAP) return false;
+  if (!TERMINAL_WIDTHS.has(line.length) && prev?.length !== line.length) return false;
+  return !NEW_LINE_START.test(next);
+}
+
+export interface Repaired {
+  text: string;
+  /** Offsets (in the repaired text) where a line break was removed, ascending. */
+  joins: number[];
+}
+
+/** Joins hard-wrapped lines; `joins` lets evidence keep the line numbers of the paste. */
+export function rejoinWrapped(text: string): Repaired {
+  if (text.length > REPAIR_LIMIT || !text.includes("\n")) return { text, joins: [] };
+  const lines = text.split("\n");
+  const out: string[] = [];
+  const joins: number[] = [];
+  let offset = 0;
+  let current = lines[0]!;
+  let prevPhysical: string | undefined;
+  let lastPhysical = lines[0]!;
+  for (let i = 1; i < lines.length; i++) {
+    const next = lines[i]!;
+    if (isWrapBreak(prevPhysical, lastPhysical, next)) {
+      current += next;
+      joins.push(offset + current.length - next.length);
+    } else {
+      out.push(current);
+      offset += current.length + 1;
+      current = next;
+    }
+    prevPhysical = lastPhysical;
+    lastPhysical = next;
+  }
+  out.push(current);
+  return joins.length ? { text: out.join("\n"), joins } : { text, joins };
+}
+
+/** How many line breaks were removed before `offset` (binary search over `joins`). */
+export function joinsBefore(joins: number[], offset: number): number {
+  let lo = 0;
+  let hi = joins.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (joins[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// `{your_registry}` (not a shell `${VAR}`), `<image>`, `***`, `[MASKED]`: a token in its place.
+const BRACED = /(?<!\$)\{([A-Za-z_][\w-]{0,40})\}/g;
+const ANGLED = /<([A-Za-z][\w-]{0,40})>(?=[/:.@"'\s]|$)|(?<=[/:@"'\s]|^)<([A-Za-z][\w-]{0,40})>/g;
+const STARS = /(?<=[\s/:@"'(=]|^)(?<!sha256:)\*{3,}(?=[./:@\s"')]|$)/g;
+const MASKED = /\[(?:MASKED|REDACTED|redacted|masked|secure)\]/g;
+
+/** Placeholders and redactions as plain tokens (per candidate line; cheap when there are none). */
+export function tokenizePlaceholders(line: string): string {
+  let s = line;
+  if (s.includes("{")) s = s.replace(BRACED, (_m, name: string) => name.replaceAll("_", "-").toLowerCase());
+  if (s.includes("<")) s = s.replace(ANGLED, (_m, a?: string, b?: string) => (a ?? b ?? "x").toLowerCase());
+  if (s.includes("***")) s = s.replace(STARS, "xxx");
+  if (s.includes("[")) s = s.replace(MASKED, "xxx");
+  return s;
+}
