@@ -86,6 +86,11 @@ export class StepTracker {
     this.current = undefined;
   }
 
+  /** An unnumbered step header (error box, tty view, classic builder) is open. */
+  get inStep(): boolean {
+    return this.current !== undefined;
+  }
+
   /** The contexts of a hit on this (already visited) line. */
   contextsOf(clean: CleanLine): Set<HitContext> {
     const out = new Set<HitContext>();

@@ -22,6 +22,8 @@ const SHAPES: Array<[string[], RegExp]> = [
 /** containerd's resolver, distribution's error codes and BuildKit's wording: nobody else prints these. */
 const VOCABULARY = [
   "failed to do request",
+  "failed to receive status: rpc error",
+  "failed to dial grpc",
   "failed to resolve reference",
   "failed to resolve source metadata",
   "failed to authorize",
@@ -52,14 +54,14 @@ export const DOCKER_PROBES: Probe[] = [
     ([keywords, shape]): Probe => ({
       keywords,
       visit(line, state) {
-        if (shape.test(line)) state.dockerLog = true;
+        if (shape.test(line)) state.markDocker();
       },
     }),
   ),
   {
     keywords: VOCABULARY,
     visit(_line, state) {
-      state.dockerLog = true;
+      state.markDocker();
     },
   },
 ];

@@ -49,6 +49,8 @@ interface Hit {
   /** Where the pattern matched in the line: the further right, the deeper in an error chain. */
   pos: number;
   contexts: Set<HitContext>;
+  /** The hit sits in Docker output: a BuildKit or classic-builder step, under a docker command, or on a line with Docker's words. */
+  docker: boolean;
 }
 
 /** Evidence lines kept per rule: enough to show where, not the whole log. */
@@ -107,11 +109,32 @@ function stepErrorLines(text: string, hit: Hit): Hit[] {
     if (step === undefined && (i > 40 || /^\[\+\] Building|^Step \d+\/\d+ :/.test(line.text))) break;
     // Lines BuildKit prints for every failure are not the command's own words.
     if (ERROR_LIKE.test(line.text) && !/did not complete successfully|failed to solve|^ERROR[: ]|returned a non-zero code|^-+$/.test(line.text)) {
-      found.push({ start, end, text: line.text.replace(/^\d+\.\d+ /, ""), groups: {}, pos: 0, contexts: new Set() });
+      found.push({ start, end, text: line.text.replace(/^\d+\.\d+ /, ""), groups: {}, pos: 0, contexts: new Set(), docker: true });
     }
     end = start - 1;
   }
   return found.slice(-STEP_ERRORS).reverse();
+}
+
+/**
+ * Generic words outside Docker output mean something else: never confident there. Docker's own
+ * wording is its own evidence, even in a one-line paste. Decided per hit, not per log, so build
+ * chatter elsewhere in the log does not make a stray line confident.
+ */
+function confidenceOf(m: Matcher, docker: boolean): Confidence {
+  return docker || m.wording === "specific" ? m.confidence : "low";
+}
+
+/** Lines around a hit checked for Docker's words when the hit's own line shows none. */
+const DOCKER_WINDOW = 15;
+// Docker's words and its builders' failure summaries; not BuildKit's progress lines, which build
+// chatter elsewhere in a log is full of, so a stray line in that chatter stays a stray line.
+const DOCKER_WORDS = /\bdocker\b|buildkit|buildx|\bmoby\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|^\[\+\] Building|^=> |^Step \d+\/\d+ :/i;
+
+/** Whether Docker's words stand within DOCKER_WINDOW lines of the hit. */
+function dockerAround(text: string, hit: Hit): boolean {
+  const { before, after } = linesAround(text, hit.start, hit.end, DOCKER_WINDOW);
+  return [...before, ...after].some((l) => DOCKER_WORDS.test(cleanLine(l).text));
 }
 
 type Consumer = { kind: "matcher"; index: number } | { kind: "probe"; probe: Probe } | { kind: "header" };
@@ -157,7 +180,8 @@ export class RuleEngine {
       const clean = cleanLine(text.slice(line.start, line.end));
       state.offset = line.start;
       if (clean.github) state.conditions.add("github-actions");
-      if (clean.step !== undefined || clean.timed) state.dockerLog = true;
+      state.lineDocker = false;
+      if (clean.step !== undefined || clean.timed) state.markDocker();
       if (!clean.text) continue;
       // Probes and step headers first, so a hit on this very line sees what it says.
       const matchers = new Set<number>();
@@ -177,8 +201,9 @@ export class RuleEngine {
       let contexts: Set<HitContext> | undefined;
       const contextsOf = () => (contexts ??= state.steps.contextsOf(clean));
       // A `***` redaction was matched as the token `xxx`: facts show what the user pasted.
+      const docker = state.lineDocker || state.inCommand || state.steps.inStep;
       const redactedTokens = clean.text.includes("xxx") && text.slice(line.start, line.end).includes("***");
-      for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, hits, contextsOf, redactedTokens);
+      for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, hits, contextsOf, redactedTokens, docker);
     }
 
     const facts = state.finish();
@@ -195,7 +220,7 @@ export class RuleEngine {
     };
   }
 
-  private tryMatcher(index: number, start: number, end: number, text: string, hits: Map<number, Hit[]>, contextsOf: () => Set<HitContext>, redactedTokens: boolean): void {
+  private tryMatcher(index: number, start: number, end: number, text: string, hits: Map<number, Hit[]>, contextsOf: () => Set<HitContext>, redactedTokens: boolean, docker: boolean): void {
     const m = this.matchers[index]!;
     for (const re of m.any) {
       const found = re.exec(text);
@@ -205,26 +230,25 @@ export class RuleEngine {
       for (const [k, v] of Object.entries(found.groups ?? {})) if (v) groups[k] = redactedTokens ? v.replaceAll("xxx", "***") : v;
       // Keep the first hits and always the latest one: the last error is often the decisive one.
       if (list.length >= MAX_EVIDENCE) list.pop();
-      list.push({ start, end, text, groups, pos: found.index, contexts: contextsOf() });
+      list.push({ start, end, text, groups, pos: found.index, contexts: contextsOf(), docker });
       hits.set(index, list);
       return;
     }
   }
 
   private decide(text: string, hits: Map<number, Hit[]>, state: FactState, lang: Lang, joins: number[]): Diagnosis[] {
-    type Found = { matcher: Matcher; hits: Hit[] };
+    type Found = { matcher: Matcher; hits: Hit[]; docker: boolean };
     const byRule = new Map<string, Found>();
     const innermost = this.innermostFallbacks(hits);
     // Matchers are in rule order with variants first, so the first surviving one per rule wins.
     const indexes = [...hits.keys()].sort((a, b) => a - b);
     // Outside Docker structure only a matcher with Docker's own wording can be confident, so it
     // wins over an earlier generic matcher of the same rule.
-    const effective = (m: Matcher): number => CONFIDENCE_RANK[state.dockerLog || m.wording === "specific" ? m.confidence : "low"];
+    const effective = (f: Found): number => CONFIDENCE_RANK[confidenceOf(f.matcher, f.docker)];
     for (const index of indexes) {
       const matcher = this.matchers[index]!;
       const previous = byRule.get(matcher.rule.id);
-      const downgraded = previous && effective(previous.matcher) < CONFIDENCE_RANK[previous.matcher.confidence];
-      if (previous && (matcher.fallback || !downgraded || effective(matcher) <= effective(previous.matcher))) continue;
+      if (previous && (matcher.fallback || effective(previous) === CONFIDENCE_RANK[previous.matcher.confidence])) continue;
       if (!matcher.when.every((c) => state.conditions.has(c))) continue;
       if (matcher.whenNot.some((c) => state.conditions.has(c))) continue;
       const kept = hits
@@ -237,7 +261,9 @@ export class RuleEngine {
             this.contextHolds(text, h, matcher) &&
             this.runIsClean(text, h, matcher, state),
         );
-      if (kept.length) byRule.set(matcher.rule.id, { matcher, hits: kept });
+      if (!kept.length) continue;
+      const found: Found = { matcher, hits: kept, docker: kept.some((h) => h.docker || (matcher.wording === "generic" && dockerAround(text, h))) };
+      if (!previous || effective(found) > effective(previous)) byRule.set(matcher.rule.id, found);
     }
     // A rule stands down when a rule it defers to also matched (decided on the set before
     // suppression, so the order of rules never matters).
@@ -263,7 +289,7 @@ export class RuleEngine {
     const offsets = withLines.flatMap((f, fi) => f.hits.map((h, hi) => ({ fi, hi, start: h.start }))).sort((a, b) => a.start - b.start);
     for (const o of offsets) withLines[o.fi]!.lines[o.hi] = counter.lineAt(o.start) + joinsBefore(joins, o.start);
 
-    const diagnoses = withLines.map(({ matcher, hits: hs, lines }) => this.toDiagnosis(matcher, hs, lines, state.factsAt(hs[0]!.start), lang, state.dockerLog));
+    const diagnoses = withLines.map(({ matcher, hits: hs, lines, docker }) => this.toDiagnosis(matcher, hs, lines, state.factsAt(hs[0]!.start), lang, docker));
     diagnoses.sort(
       (a, b) =>
         CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] ||
@@ -316,7 +342,7 @@ export class RuleEngine {
     return true;
   }
 
-  private toDiagnosis(m: Matcher, hits: Hit[], lines: number[], base: Facts, lang: Lang, dockerLog: boolean): Diagnosis {
+  private toDiagnosis(m: Matcher, hits: Hit[], lines: number[], base: Facts, lang: Lang, docker: boolean): Diagnosis {
     const facts: Facts = { ...base };
     for (const h of hits) for (const [k, v] of Object.entries(h.groups)) facts[k] ??= v;
     // The rule's own captures are more precise than whole-log guesses (first match wins).
@@ -327,9 +353,7 @@ export class RuleEngine {
     const evidence: Evidence[] = hits
       .map((h, i) => ({ line: lines[i] ?? 0, text: redact(h.text.length > 500 ? `${h.text.slice(0, 500)} …` : h.text) }))
       .sort((a, b) => a.line - b.line);
-    // Generic words outside a Docker log mean something else: never be confident there. Docker's
-    // own wording is its own evidence, even in a one-line paste.
-    const confidence: Confidence = dockerLog || m.wording === "specific" ? m.confidence : "low";
+    const confidence = confidenceOf(m, docker);
     const d: Diagnosis = {
       ruleId: m.rule.id,
       family: m.rule.family ?? m.rule.id,

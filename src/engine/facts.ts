@@ -22,6 +22,8 @@ export class FactState {
   readonly conditions = new Set<Condition>();
   /** Any sign that this is Docker output at all. */
   dockerLog = false;
+  /** The line being visited showed Docker's own words or shapes (reset by the engine per line). */
+  lineDocker = false;
   /** Step headers and the current command, for the context of each hit. */
   readonly steps = new StepTracker();
   /** Offset of the line being visited (set by the engine before each probe). */
@@ -43,6 +45,17 @@ export class FactState {
   context?: string;
   armRunner = false;
   private base?: Facts;
+
+  /** This line is Docker output: so is the log. */
+  markDocker(): void {
+    this.dockerLog = true;
+    this.lineDocker = true;
+  }
+
+  /** A docker command was seen above the current line. */
+  get inCommand(): boolean {
+    return this.scopes.length > 0;
+  }
 
   /** Starts the facts of a new docker command at the current line. */
   openScope(): void {
@@ -225,7 +238,7 @@ const commandProbe: Probe = {
     const words = shellWords(line.replace(/^\S*[$#%>] /, "").replace(/^[*`_\s]+|[*`_\s]+$/g, ""));
     const at = words.findIndex((w) => DOCKER_BIN.test(w));
     if (at === -1) return;
-    state.dockerLog = true;
+    state.markDocker();
     state.openScope();
     if (words[at] === "pg-docker") state.conditions.add("lazycat");
     let i = at + 1;
@@ -265,10 +278,10 @@ const probe = (keywords: string[], re: RegExp, visit: (m: RegExpExecArray, state
 const flag = (keywords: string[], condition: Condition | "docker"): Probe => ({
   keywords,
   visit(_line, state) {
-    if (condition === "docker") state.dockerLog = true;
+    if (condition === "docker") state.markDocker();
     else {
       state.conditions.add(condition);
-      state.dockerLog = true;
+      state.markDocker();
     }
   },
 });
@@ -280,7 +293,7 @@ export const PROBES: Probe[] = [
   // The classic builder's "Step 3/9 : RUN ..." (any step, not only the first).
   probe(["step "], /^step \d+(?:\/\d+)? : [a-z]+\s/i, (_m, s) => {
     s.conditions.add("build");
-    s.dockerLog = true;
+    s.markDocker();
   }),
   flag(["did not complete successfully", "returned a non-zero code", "executor failed running"], "step-failed"),
   flag(["buildx", "docker-container:", "buildkitd", "moby/buildkit"], "buildx"),
