@@ -125,6 +125,11 @@ function confidenceOf(m: Matcher, docker: boolean): Confidence {
   return docker || m.wording === "specific" ? m.confidence : "low";
 }
 
+/** The hit's own context holds what the matcher asks (`context`) and nothing it forbids (`notContext`). */
+function contextFits(m: Matcher, h: Hit): boolean {
+  return m.context.every((c) => h.contexts.has(c)) && !m.notContext.some((c) => h.contexts.has(c));
+}
+
 /** Lines around a hit checked for Docker's words when the hit's own line shows none. */
 const DOCKER_WINDOW = 15;
 // Docker's words and its builders' failure summaries; not BuildKit's progress lines, which build
@@ -239,7 +244,7 @@ export class RuleEngine {
   private decide(text: string, hits: Map<number, Hit[]>, state: FactState, lang: Lang, joins: number[]): Diagnosis[] {
     type Found = { matcher: Matcher; hits: Hit[]; docker: boolean };
     const byRule = new Map<string, Found>();
-    const innermost = this.innermostFallbacks(hits);
+    const innermost = this.innermostFallbacks(hits, state);
     // Matchers are in rule order with variants first, so the first surviving one per rule wins.
     const indexes = [...hits.keys()].sort((a, b) => a - b);
     // Outside Docker structure only a matcher with Docker's own wording can be confident, so it
@@ -256,8 +261,7 @@ export class RuleEngine {
         .filter(
           (h) =>
             (!matcher.fallback || innermost.get(h.start) === index) &&
-            matcher.context.every((c) => h.contexts.has(c)) &&
-            !matcher.notContext.some((c) => h.contexts.has(c)) &&
+            contextFits(matcher, h) &&
             this.contextHolds(text, h, matcher) &&
             this.runIsClean(text, h, matcher, state),
         );
@@ -305,11 +309,13 @@ export class RuleEngine {
    * error chain (`failed to authorize: ... : dial tcp ...: i/o timeout`) that is the innermost link,
    * the real cause; the outer links only say what was being attempted.
    */
-  private innermostFallbacks(hits: Map<number, Hit[]>): Map<number, number> {
+  private innermostFallbacks(hits: Map<number, Hit[]>, state: FactState): Map<number, number> {
     const best = new Map<number, { index: number; pos: number }>();
     for (const [index, list] of hits) {
-      if (!this.matchers[index]!.fallback) continue;
+      const m = this.matchers[index]!;
+      if (!m.fallback || !m.when.every((c) => state.conditions.has(c)) || m.whenNot.some((c) => state.conditions.has(c))) continue;
       for (const h of list) {
+        if (!contextFits(m, h)) continue;
         const b = best.get(h.start);
         if (!b || h.pos > b.pos || (h.pos === b.pos && index < b.index)) best.set(h.start, { index, pos: h.pos });
       }

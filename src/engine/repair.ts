@@ -5,23 +5,24 @@
 // THE WRAP RULE (a local decision on one line break, so a streaming scanner can apply it with a
 // look-back of two lines and a look-ahead of one): the break after line L is removed, joining the
 // next line M onto L, when
-//   1. L is at least MIN_WRAP characters long, and either its length is one of TERMINAL_WIDTHS or
-//      it has exactly the length of the line before it (a paragraph wrapped at an unusual width);
+//   1. L is at least MIN_WRAP characters long, and its length is one of TERMINAL_WIDTHS, or equal
+//      to the length of the line before it or of M (a paragraph wrapped at an unusual width);
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
-//      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$`, no `WORD:` / `ERROR` / `Step N` head
-//      (NEW_LINE_START below).
+//      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
+//      `Step N/M` / `npm` ... head word (NEW_LINE_START below).
 // Only texts up to REPAIR_LIMIT are repaired: hard wraps come from terminal and chat pastes,
 // never from CI log files, and the pass stays off the path of large logs.
 
 const MIN_WRAP = 60;
 const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250]);
 const REPAIR_LIMIT = 256 * 1024;
-const NEW_LINE_START = /^(?:$|\s|#\d|\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |[A-Za-z][\w.-]*:(?:\s|$)|(?:ERROR|WARN|WARNING|INFO|DEBUG|FATAL|Error|Step \d|npm |yarn |E: |W: |Get:|Hit:|Ign:)\b)/;
+const NEW_LINE_START =
+  /^(?:$|\s|#\d|\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running)\b)/;
 
 /** Whether the break between `prev`/`line` and `next` is a terminal's hard wrap (the rule above). */
 export function isWrapBreak(prev: string | undefined, line: string, next: string): boolean {
   if (line.length < MIN_WRAP) return false;
-  if (!TERMINAL_WIDTHS.has(line.length) && prev?.length !== line.length) return false;
+  if (!TERMINAL_WIDTHS.has(line.length) && prev?.length !== line.length && next.length !== line.length) return false;
   return !NEW_LINE_START.test(next);
 }
 

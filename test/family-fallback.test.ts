@@ -1,0 +1,92 @@
+// Family fallbacks read from the error chain, Docker-specific vs generic wording, and the
+// promise that scary words outside Docker output never get a confident answer.
+import { describe, expect, it } from "vitest";
+import { builtinEngine } from "./helpers/engine.js";
+import { renderJson } from "../src/renderers/json.js";
+
+const top = (log: string) => builtinEngine().diagnose(log).diagnoses[0];
+const confident = (c: string | undefined) => c === "high" || c === "medium";
+
+describe("family fallbacks", () => {
+  it("classifies the innermost link of a chain, not the outer ones", () => {
+    // The outer links say "authorize" and "token"; the cause is the network.
+    const d = top(`#2 [internal] load metadata for docker.io/library/alpine:3.20
+#2 ERROR: failed to authorize: failed to fetch anonymous token: Get "https://auth.docker.io/token?scope=repository%3Alibrary%2Falpine%3Apull": read tcp 10.0.0.2:51234->3.3.3.3:443: read: connection reset by peer`);
+    expect(d?.ruleId).toBe("network-failure");
+    expect(confident(d?.confidence)).toBe(true);
+  });
+
+  it("answers a new wording of a known family at medium, above run-step-failed", () => {
+    const r = builtinEngine().diagnose(`#6 [builder 4/7] RUN cargo fetch
+#6 73.11 error: failed to get \`serde\` as a dependency of package \`app v0.1.0 (/src)\`
+#6 73.11   [28] Timeout was reached (Operation too slow. Less than 10 bytes/sec transferred the last 30 seconds)
+#6 ERROR: process "/bin/sh -c cargo fetch" did not complete successfully: exit code: 101`);
+    expect(r.diagnoses.map((d) => [d.ruleId, d.variant, d.confidence])).toEqual([
+      ["network-failure", "network-cause", "medium"],
+      ["run-step-failed", "buildkit", "medium"],
+    ]);
+  });
+
+  it("reads the failing step: the same 403 is a push denial while pushing and a login problem while pulling", () => {
+    const push = top(`#14 exporting to image
+#14 pushing layers
+#14 ERROR: failed to push registry.gitlab.com/acme/app:2.0: denied: access forbidden`);
+    const pull = top(`#4 [internal] load metadata for registry.gitlab.com/acme/base:1
+#4 ERROR: failed to resolve source metadata for registry.gitlab.com/acme/base:1: denied: access forbidden`);
+    expect(push?.ruleId).toBe("push-access-denied");
+    expect(pull?.ruleId).toBe("registry-auth-missing");
+  });
+
+  it("stands aside where a rule's own wording explains the line", () => {
+    const r = builtinEngine().diagnose(`sudo docker buildx build --platform linux/arm64 .
+error: failed to solve: failed to do request: Head http://localhost:5000/v2/app/manifests/1: dial tcp 127.0.0.1:5000: connect: connection refused`);
+    expect(r.diagnoses[0]?.ruleId).toBe("localhost-unreachable-from-builder");
+    expect(r.diagnoses.map((d) => d.variant)).not.toContain("network-cause");
+  });
+
+  it("puts family beside ruleId in the JSON contract (buildkit-required reports as dockerfile-syntax)", () => {
+    const r = builtinEngine().diagnose(`#1 [internal] load build definition from Dockerfile
+Step 5/9 : RUN --mount=type=cache,target=/root/.npm npm ci
+the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled`);
+    const json = JSON.parse(renderJson(r)) as { diagnoses: Array<Record<string, unknown>> };
+    expect(Object.keys(json.diagnoses[0]!).slice(0, 2)).toEqual(["ruleId", "family"]);
+    expect(json.diagnoses[0]).toMatchObject({ ruleId: "buildkit-required", family: "dockerfile-syntax" });
+  });
+});
+
+describe("wording: Docker's own words are their own evidence; generic words need Docker output", () => {
+  it("answers a one-line chat paste of a Docker-specific error confidently", () => {
+    expect(top("denied: requested access to the resource is denied")).toMatchObject({ ruleId: "push-access-denied", confidence: "high" });
+    expect(top("ERROR: failed to solve: alpine:3.19: failed to resolve source metadata for docker.io/library/alpine:3.19: no match for platform in manifest: not found")).toMatchObject({
+      ruleId: "no-matching-manifest",
+      confidence: "high",
+    });
+  });
+
+  it("keeps a bare generic line low", () => {
+    const d = top("dial tcp 10.1.2.3:443: i/o timeout");
+    expect(d?.confidence).toBe("low");
+  });
+
+  it("recognises BuildKit's tty view without the word docker", () => {
+    const d = top(`237.6 info There appears to be trouble with your network connection. Retrying...
+377.1 error Error: https://registry.yarnpkg.com/date-fns/-/date-fns-2.30.0.tgz: ESOCKETTIMEDOUT`);
+    expect(d).toMatchObject({ ruleId: "network-failure" });
+    expect(confident(d?.confidence)).toBe(true);
+  });
+
+  const scary: Array<[string, string]> = [
+    ["a failing unit test that cannot reach its database", "FAILED tests/test_db.py::test_connect - ConnectionRefusedError: [Errno 111] Connection refused\n======= 1 failed, 41 passed in 3.12s ======="],
+    ["a Jest test timing out on an HTTP call", "  ● api › fetches the user\n    FetchError: request to https://api.example.com/users/1 failed, reason: getaddrinfo ENOTFOUND api.example.com\nTests:       1 failed, 12 passed, 13 total"],
+    ["a compiler error", "src/main.c:12:5: error: unknown type name 'uint8'\n   12 |     uint8 x = 0;\n      |     ^~~~~\nmake: *** [Makefile:8: main.o] Error 1"],
+    ["a Node app crashing at run time", "<--- Last few GCs --->\nFATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory\nerror Command failed with exit code 134."],
+    ["a Go service losing its upstream", "2024/05/01 10:00:00 rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp 10.0.0.5:9000: connect: connection refused\""],
+    ["a Python app reading a full disk", "Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nOSError: [Errno 28] No space left on device"],
+    ["an HTTP client test getting 401 and 503", "AssertionError: expected status 200, got 401 Unauthorized\nAssertionError: expected status 200, got 503 Service Unavailable"],
+  ];
+  for (const [what, log] of scary) {
+    it(`gives no confident answer on ${what}`, () => {
+      expect(builtinEngine().diagnose(log).diagnoses.filter((d) => confident(d.confidence))).toEqual([]);
+    });
+  }
+});

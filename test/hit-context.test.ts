@@ -1,0 +1,52 @@
+// Context per hit: the same words in a RUN step's output, at a container's start, or after an
+// explicit --platform mean different causes.
+import { describe, expect, it } from "vitest";
+import { builtinEngine } from "./helpers/engine.js";
+
+const diagnose = (log: string) => builtinEngine().diagnose(log);
+
+describe("exec format error split by context", () => {
+  it("inside a RUN step's timed output: a missing emulator, never 'rebuild for the host arch'", () => {
+    const r = diagnose(`#7 [linux/arm64 3/5] RUN apk add --no-cache curl
+#7 0.215 exec /bin/sh: exec format error
+#7 ERROR: process "/bin/sh -c apk add --no-cache curl" did not complete successfully: exit code: 1`);
+    expect(r.diagnoses[0]?.ruleId).toBe("qemu-binfmt-missing");
+    expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("exec-format-error");
+  });
+
+  it("at container start: the image is for another architecture", () => {
+    const r = diagnose(`$ docker run --rm ghcr.io/acme/tool:1.2
+exec /usr/local/bin/tool: exec format error`);
+    expect(r.diagnoses[0]?.ruleId).toBe("exec-format-error");
+  });
+
+  it("in BuildKit's tty view (timed lines without #N) it is still a RUN step", () => {
+    const r = diagnose(`=> ERROR [linux/arm64 2/4] RUN npm ci
+------
+ > [linux/arm64 2/4] RUN npm ci:
+0.181 exec /bin/sh: exec format error
+------`);
+    expect(r.diagnoses[0]?.ruleId).toBe("qemu-binfmt-missing");
+  });
+});
+
+describe("step headers give the failing step's context", () => {
+  it("a 404 while loading metadata is a missing image; inside a RUN step it is not", () => {
+    const pull = diagnose(`#3 [internal] load metadata for registry.acme.io/base/jdk:21
+#3 ERROR: unexpected status from HEAD request to https://registry.acme.io/v2/base/jdk/manifests/21: 404 Not Found`);
+    expect(pull.diagnoses[0]).toMatchObject({ ruleId: "image-not-found", confidence: "medium" });
+    const step = diagnose(`#9 [4/7] RUN curl -fsSLO https://example.org/tool-1.2.tar.gz
+#9 0.512 curl: (22) The requested URL returned error: 404 Not Found
+#9 ERROR: process "/bin/sh -c curl -fsSLO https://example.org/tool-1.2.tar.gz" did not complete successfully: exit code: 22`);
+    expect(step.diagnoses.map((d) => d.ruleId)).not.toContain("image-not-found");
+  });
+
+  it("a header of another step does not leak into this step's lines", () => {
+    const r = diagnose(`#5 [internal] load metadata for docker.io/library/node:20
+#5 DONE 0.4s
+#8 [2/4] RUN wget https://example.org/missing.tgz
+#8 0.300 ERROR 404: Not Found.
+#8 ERROR: process "/bin/sh -c wget https://example.org/missing.tgz" did not complete successfully: exit code: 8`);
+    expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("image-not-found");
+  });
+});

@@ -1,0 +1,50 @@
+// Pastes repaired before matching: hard-wrapped lines joined back (a local rule on one break),
+// placeholders and redactions read as tokens.
+import { describe, expect, it } from "vitest";
+import { isWrapBreak, rejoinWrapped, tokenizePlaceholders } from "../src/engine/repair.js";
+import { builtinEngine } from "./helpers/engine.js";
+
+const wrapAt = (line: string, width: number) => line.match(new RegExp(`.{1,${width}}`, "g"))!.join("\n");
+
+describe("rejoining terminal wraps", () => {
+  const chain =
+    'ERROR: failed to solve: golang:1.23-alpine: failed to resolve source metadata for docker.io/library/golang:1.23-alpine: failed to do request: Head "https://registry-1.docker.io/v2/library/golang/manifests/1.23-alpine": dial tcp: lookup registry-1.docker.io on 192.168.65.7:53: no such host';
+
+  it("joins a line wrapped at 80 columns and keeps the paste's line numbers", () => {
+    const log = `docker build -t app .\n${wrapAt(chain, 80)}\nsomething after`;
+    const r = builtinEngine().diagnose(log);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "network-failure", confidence: "high" });
+    expect(r.diagnoses[0]!.evidence[0]!.line).toBe(2);
+  });
+
+  it("joins a paragraph wrapped at an unusual width (equal-length lines)", () => {
+    expect(rejoinWrapped(wrapAt(chain, 97)).text).toBe(chain);
+  });
+
+  it("never joins a line that starts like a log line", () => {
+    const eighty = "x".repeat(80);
+    for (const next of ["#12 0.345 npm ERR!", "2024-05-01T10:00:00Z foo", "ERROR: failed", "=> [internal] load", "Step 2/9 : RUN x", "  indented", "", "npm WARN deprecated", "Caused by: java.net.SocketTimeoutException"]) {
+      expect(isWrapBreak(undefined, eighty, next)).toBe(false);
+    }
+    expect(isWrapBreak(undefined, eighty, "ost: no such host")).toBe(true);
+    expect(isWrapBreak(undefined, "x".repeat(79), "ost: no such host")).toBe(false);
+  });
+});
+
+describe("placeholders and redactions", () => {
+  it("turns {your_registry}, <image>, *** and [MASKED] into tokens", () => {
+    expect(tokenizePlaceholders("docker push {your_registry}/<image>:latest")).toBe("docker push your-registry/image:latest");
+    expect(tokenizePlaceholders('Get "https://***:6000/v2/": http: server gave HTTP response')).toBe('Get "https://xxx:6000/v2/": http: server gave HTTP response');
+    expect(tokenizePlaceholders("login to [MASKED].dkr.ecr.us-east-1.amazonaws.com")).toBe("login to xxx.dkr.ecr.us-east-1.amazonaws.com");
+    // Not placeholders: a shell variable, Markdown emphasis, a digest mask.
+    expect(tokenizePlaceholders("echo ${HOME} **bold** sha256:***")).toBe("echo ${HOME} **bold** sha256:***");
+  });
+
+  it("matches a redacted log as the unredacted one, and shows what was pasted", () => {
+    const r = builtinEngine().diagnose(`docker buildx build -t {your_registry}/app:1 --push .
+ERROR: failed to solve: failed to do request: Head "https://***/v2/app/manifests/1": dial tcp: lookup *** on 127.0.0.53:53: no such host`);
+    const d = r.diagnoses[0]!;
+    expect(d).toMatchObject({ ruleId: "network-failure", confidence: "high" });
+    expect(d.facts.host).toBe("***");
+  });
+});
