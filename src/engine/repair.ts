@@ -10,7 +10,8 @@
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
 //      `Step N/M` / `npm` ... head word (NEW_LINE_START below), and does not begin with the same
-//      four characters as L (a repeated prefix: syslog stamps, `npm ERR!`, a compose service).
+//      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
+//      a compose service's `app-1  |`).
 // Only texts up to REPAIR_LIMIT are repaired: hard wraps come from terminal and chat pastes,
 // never from CI log files, and the pass stays off the path of large logs.
 
@@ -25,7 +26,8 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   if (line.length < MIN_WRAP) return false;
   if (!TERMINAL_WIDTHS.has(line.length) && prev?.length !== line.length && next.length !== line.length) return false;
   // Lines that begin alike (a syslog stamp, `npm ERR!`, a service prefix) are separate log lines.
-  if (next.length >= 4 && next.slice(0, 4) === line.slice(0, 4)) return false;
+  const head = line.slice(0, 8);
+  if (head.includes(" ") && next.startsWith(head)) return false;
   return !NEW_LINE_START.test(next);
 }
 
