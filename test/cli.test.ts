@@ -26,8 +26,9 @@ describe("buildx-fix diagnose", () => {
     expect(Object.keys(out)).toEqual(["source", "diagnoses"]);
     expect(out.source).toBe("rules");
     const d = out.diagnoses[0]!;
-    expect(Object.keys(d)).toEqual(["ruleId", "title", "confidence", "summary", "fix", "docs", "evidence", "facts"]);
+    expect(Object.keys(d)).toEqual(["ruleId", "family", "title", "confidence", "summary", "fix", "docs", "evidence", "facts"]);
     expect(d.ruleId).toBe("load-manifest-list-unsupported");
+    expect(d.family).toBe("load-manifest-list-unsupported");
     expect(d.evidence).toEqual([{ line: 3, text: "ERROR: docker exporter does not currently support exporting manifest lists" }]);
     expect(d.facts).toMatchObject({ image: "cloudsmithy/shuangpin:latest", builder: "stoic_hellman" });
   });
