@@ -8,8 +8,6 @@ import type { Probe } from "./facts.js";
 const SHAPES: Array<[string[], RegExp]> = [
   // BuildKit tty progress: `=> [internal] load ...`, `=> => transferring context`, `=> CACHED [2/5] ...`.
   [["=> [", "=> =>", "=> cached", "=> error"], /^=> (?:=> |ERROR |CACHED |\[)/i],
-  // BuildKit plain progress without its `#N` (cut by a chat client): `DONE 0.1s`, `transferring context: 2B done`.
-  [[" done "], /^(?:#\d+ )?DONE \d+\.\d+s$/],
   [["transferring context", "transferring dockerfile", "naming to ", "writing image sha256", "exporting layers", "exporting manifest", "exporting config"], /^(?:#\d+ |=> (?:=> )?)?(?:transferring (?:context|dockerfile)|naming to |writing image sha256|exporting (?:layers|manifest|config))/i],
   // The classic builder.
   [["---> ", "successfully built", "successfully tagged"], /^(?:---> (?:[0-9a-f]{12}\b|Running in|Using cache)|Successfully (?:built [0-9a-f]{12}|tagged \S+))/i],
