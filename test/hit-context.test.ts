@@ -50,3 +50,12 @@ describe("step headers give the failing step's context", () => {
     expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("image-not-found");
   });
 });
+
+describe("an explicit --platform at container start", () => {
+  it("asks for emulation: a missing emulator, not a wrong-arch image", () => {
+    const r = diagnose(`$ docker run --rm --platform linux/arm64 alpine:3.20 uname -m
+exec /bin/uname: exec format error`);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "qemu-binfmt-missing", variant: "emulated-run" });
+    expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("exec-format-error");
+  });
+});

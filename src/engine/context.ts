@@ -67,7 +67,7 @@ export class StepTracker {
   private current?: StepKind;
   /** The verb of the last docker command seen (`run`, `build`, `push`, ...). */
   command?: string;
-  /** A target platform was given explicitly (`--platform`, `platforms:`, `FROM --platform`). */
+  /** The current command (or the log, before any command) gave a target platform (`--platform`, `platforms:`). */
   platformSeen = false;
 
   /** Records a header line; called by the header probe. */
@@ -84,6 +84,8 @@ export class StepTracker {
   newCommand(verb: string): void {
     this.command = verb;
     this.current = undefined;
+    // A platform belongs to the command that asked for it (set again by its own --platform).
+    this.platformSeen = false;
   }
 
   /** An unnumbered step header (error box, tty view, classic builder) is open. */
