@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { builtinEngine } from "./helpers/engine.js";
+import { buryInNoise } from "./helpers/noise.js";
 
 const diagnose = (log: string) => builtinEngine().diagnose(log, { lang: "auto" });
 
@@ -77,6 +78,15 @@ docker: Error response from daemon: Head "https://registry.lazycat.cloud/v2/u041
         expect(ids).toContain(id);
       }
       expect(ids).not.toContain("registry-auth-missing");
+    }
+  });
+
+  it.runIf(existsSync(seedDir))("finds the same errors, as confidently, when the post is buried in build chatter", () => {
+    for (const f of readdirSync(seedDir)) {
+      const post = readFileSync(join(seedDir, f), "utf8");
+      const plain = diagnose(post).diagnoses.map((d) => `${d.ruleId} ${d.confidence}`);
+      const buried = diagnose(buryInNoise(post, 3)).diagnoses.map((d) => `${d.ruleId} ${d.confidence}`);
+      expect(buried).toEqual(plain);
     }
   });
 });
