@@ -19,7 +19,7 @@ describe("emitter catalogue", () => {
 
   it("is a catalogue worth measuring", () => {
     expect(entries.length).toBeGreaterThanOrEqual(100);
-    expect(new Set(entries.map((e) => e.program)).size).toBeGreaterThanOrEqual(6);
+    expect(new Set(entries.map((e) => e.program)).size).toBeGreaterThanOrEqual(10);
   });
 
   it("has no rendering twice", () => {
