@@ -43,7 +43,7 @@ describe("buildx-fix diagnose with an LLM configured", () => {
     const out = JSON.parse(r.stdout) as { source: string; diagnoses: Array<Record<string, unknown>> };
     expect(Object.keys(out)).toEqual(["source", "diagnoses"]);
     expect(out.source).toBe("llm");
-    expect(Object.keys(out.diagnoses[0]!)).toEqual(["ruleId", "title", "confidence", "summary", "fix", "docs", "evidence", "facts"]);
+    expect(Object.keys(out.diagnoses[0]!)).toEqual(["ruleId", "family", "title", "confidence", "summary", "fix", "docs", "evidence", "facts"]);
     expect(out.diagnoses[0]).toMatchObject({
       ruleId: "llm-suggestion",
       title: "Image layer corrupted while exporting",

@@ -12,7 +12,8 @@ const SHAPES: Array<[string[], RegExp]> = [
   // The classic builder.
   [["---> ", "successfully built", "successfully tagged"], /^(?:---> (?:[0-9a-f]{12}\b|Running in|Using cache)|Successfully (?:built [0-9a-f]{12}|tagged \S+))/i],
   // Layer progress of a pull or push: `5f70bf18a086: Preparing`.
-  [[": preparing", ": waiting", ": pushed", ": pushing", ": pull complete", ": pulling fs layer", ": already exists", ": download complete", ": layer already exists", ": mounted from", ": verifying checksum", ": extracting", ": downloading"], /^[0-9a-f]{12}: (?:Preparing|Waiting|Pushed|Pushing|Pull complete|Pulling fs layer|Already exists|Download complete|Layer already exists|Mounted from|Verifying Checksum|Extracting|Downloading)\b/i],
+  // Only the words no other tool prints after a colon (`go: downloading ...` is everywhere).
+  [[": preparing", ": pushed", ": pull complete", ": pulling fs layer", ": already exists", ": download complete", ": layer already exists", ": mounted from", ": verifying checksum"], /^[0-9a-f]{12}: (?:Preparing|Waiting|Pushed|Pushing|Pull complete|Pulling fs layer|Already exists|Download complete|Layer already exists|Mounted from|Verifying Checksum|Extracting|Downloading)\b/i],
   // The registry HTTP API: the ping `/v2/` or a repository's manifests, blobs or tags.
   [["/v2/"], /https?:\/\/[^\s/"]+\/v2\/(?:["\s:]|$|(?:[\w.-]+\/){1,6}(?:manifests|blobs|tags)\/)/i],
 ];
