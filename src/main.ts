@@ -15,6 +15,7 @@ import { BotService } from "./core/bot-service.js";
 import { PACKAGE_VERSION } from "./package-info.js";
 import { setupCiAlerts } from "./alerts/index.js";
 import { createHttpApp } from "./server/http.js";
+import { listenLimited } from "./server/listen.js";
 import { Store } from "./store/store.js";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
@@ -56,11 +57,7 @@ async function main(): Promise<void> {
     const why = config.chatTokens.length ? "no chat adapter running" : "no chat tokens (SLACK_BOT_TOKEN, SLACK_APP_TOKEN, DISCORD_TOKEN)";
     log.info(`${why}: running in local mode with ${store.kind === "memory" ? "in-process" : "Redis"} storage`);
   }
-  const server = app.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
+  const server = await listenLimited(app, config, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
   log.info({ port, rules: engine.rules.length, store: store.kind }, `buildx-fix listening on http://localhost:${port} (GET /healthz)`);
 

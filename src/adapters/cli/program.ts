@@ -18,7 +18,7 @@ import { LlmConfigError, llmSettingFromEnv } from "../../llm/config.js";
 import type { LlmFallback } from "../../llm/fallback.js";
 import { Store } from "../../store/store.js";
 import { ciContext } from "../../alerts/ci-env.js";
-import { SIGNATURE_HEADER, sign } from "../../alerts/signature.js";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from "../../alerts/signature.js";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -80,11 +80,13 @@ async function notify(file: string | undefined, opts: NotifyOptions, io: CliIO):
   if (meta.title) payload.title = meta.title;
   if (opts.target) payload.target = opts.target;
   const body = JSON.stringify(payload);
+  // Signed with the time, so the bot refuses it if it is replayed later.
+  const timestamp = Math.floor(Date.now() / 1000);
   let res: Response;
   try {
     res = await fetch(endpoint, {
       method: "POST",
-      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: sign(secret, body), "user-agent": `buildx-fix/${PACKAGE_VERSION}` },
+      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: sign(secret, body, timestamp), [TIMESTAMP_HEADER]: String(timestamp), "user-agent": `buildx-fix/${PACKAGE_VERSION}` },
       body,
       signal: AbortSignal.timeout(Number(opts.timeout) * 1000 || 60_000),
     });
