@@ -65,8 +65,14 @@ function encodingOf(req: Request): string {
   return (req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
 }
 
-function tooLarge(res: Response, limit: number): void {
-  res.set("connection", "close");
+/**
+ * 413. Before any of the body was read, the connection is closed; once part of it was read,
+ * the rest is discarded as it arrives instead (closing a socket with unread data resets it,
+ * and the sender would never see the answer). HTTP_REQUEST_TIMEOUT_MS bounds that.
+ */
+function tooLarge(req: Request, res: Response, limit: number, started: boolean): void {
+  if (started) req.resume();
+  else res.set("connection", "close");
   res.status(413).json({ error: `request body over the ${formatBytes(limit)} limit (MAX_LOG_BYTES)` });
 }
 
@@ -83,12 +89,12 @@ export function signedBody(o: SignedBodyOptions): RequestHandler[] {
       return void res.status(415).json({ error: o.encodings ? `unsupported Content-Encoding ${encoding}: send gzip, deflate, br or none` : "Content-Encoding is not accepted on this endpoint" });
     }
     const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > o.maxBytes) return tooLarge(res, o.maxBytes);
+    if (Number.isFinite(declared) && declared > o.maxBytes) return tooLarge(req, res, o.maxBytes, false);
     let raw: Buffer;
     try {
       raw = await getRawBody(req, { limit: o.maxBytes, ...(Number.isFinite(declared) ? { length: declared } : {}) });
     } catch (err) {
-      if ((err as { type?: string }).type === "entity.too.large") return tooLarge(res, o.maxBytes);
+      if ((err as { type?: string }).type === "entity.too.large") return tooLarge(req, res, o.maxBytes, true);
       return void res.status(400).json({ error: "could not read the request body" });
     }
     const verdict = await o.verify(raw, req);
@@ -101,7 +107,7 @@ export function signedBody(o: SignedBodyOptions): RequestHandler[] {
       // Verified: inflate (off the event loop, in zlib's thread pool) up to the cap.
       req.body = await inflaters[encoding]!(raw, { maxOutputLength: o.maxBytes });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return tooLarge(res, o.maxBytes);
+      if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return tooLarge(req, res, o.maxBytes, false);
       return void res.status(400).json({ error: `the ${encoding} body could not be decoded` });
     }
     next();
