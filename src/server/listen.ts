@@ -2,8 +2,8 @@
 // headers (slow-loris), time for the whole request, idle keep-alive time, headers per
 // request, and open connections (over the cap, new sockets are closed at once). Node checks
 // the timeouts on a timer; it runs often enough that a timeout takes effect within ~1 s.
-import { type Server, createServer } from "node:http";
-import type { RequestListener } from "node:http";
+import { type IncomingMessage, type RequestListener, type Server, createServer } from "node:http";
+import type { Socket } from "node:net";
 import type { Config } from "../config/config.js";
 
 export type ServerLimits = Pick<Config, "HTTP_HEADERS_TIMEOUT_MS" | "HTTP_REQUEST_TIMEOUT_MS" | "HTTP_KEEP_ALIVE_TIMEOUT_MS" | "HTTP_MAX_HEADERS" | "HTTP_MAX_CONNECTIONS">;
@@ -22,6 +22,15 @@ export function createLimitedServer(app: RequestListener, limits: ServerLimits):
   );
   server.maxHeadersCount = limits.HTTP_MAX_HEADERS;
   server.maxConnections = limits.HTTP_MAX_CONNECTIONS;
+  // Node's headers timeout starts with the first byte: a connection that sends nothing at all
+  // would be kept forever. It gets the same time to start its first request.
+  server.on("connection", (socket: Socket) => {
+    socket.setTimeout(headersTimeout, () => socket.destroy());
+  });
+  server.on("request", (req: IncomingMessage) => {
+    // From here Node's own request, keep-alive and (zero) idle timeouts apply.
+    if (!req.socket.destroyed) req.socket.setTimeout(0);
+  });
   return server;
 }
 
