@@ -28,7 +28,9 @@ export function registerCommand(app: App, deps: SlackDeps): void {
 
   app.command(name, async ({ command, ack, client, respond }) => {
     await ack();
-    // Everything else waits its turn, so a burst of commands cannot delay the next one's ack.
+    // The form must open while its trigger_id is fresh (about 3 s): not queued. Everything else
+    // waits its turn, so a burst of commands cannot delay the next one's ack.
+    if (!command.text.trim()) return answerCommand(command, client, respond);
     await deps.afterAck(() => answerCommand(command, client, respond));
   });
 
