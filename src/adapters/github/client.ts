@@ -30,12 +30,12 @@ export interface GitHubJob {
 }
 
 /**
- * `owner/name` as GitHub allows them: owners are letters, digits and dashes; names add `.` and
+ * `owner/name` as GitHub allows them: owners are letters, digits, dashes (and `_` for managed users); names add `.`, and
  * `_` but are never `.` or `..`. Anything else (a `..` from a pasted link) would move the
  * request out of the API prefix once the URL is normalised, so it never reaches a path.
  */
 export function isRepoName(repo: string): boolean {
-  const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9_.-]{1,100})$/.exec(repo);
+  const m = /^([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,38}))\/([A-Za-z0-9_.-]{1,100})$/.exec(repo);
   return !!m && m[2] !== "." && m[2] !== "..";
 }
 
