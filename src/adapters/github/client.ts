@@ -30,9 +30,9 @@ export interface GitHubJob {
 }
 
 /**
- * `owner/name` as GitHub allows them: owners are letters, digits, dashes (and `_` for managed users); names add `.`, and
- * `_` but are never `.` or `..`. Anything else (a `..` from a pasted link) would move the
- * request out of the API prefix once the URL is normalised, so it never reaches a path.
+ * `owner/name` as GitHub allows them: owners are letters, digits, `-` and `_` (managed users);
+ * names add `.` but are never `.` or `..`. Anything else (a `..` from a pasted link) would move
+ * the request out of the API prefix once the URL is normalised, so it never reaches a path.
  */
 export function isRepoName(repo: string): boolean {
   const m = /^([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,38}))\/([A-Za-z0-9_.-]{1,100})$/.exec(repo);
