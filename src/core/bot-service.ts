@@ -9,6 +9,7 @@ import { LLM_RULE_ID } from "../llm/suggestion.js";
 import { redact } from "../redact/secrets.js";
 import type { Store } from "../store/store.js";
 import { fingerprintResult } from "./fingerprint.js";
+import { StatsHistory } from "./stats-history.js";
 
 export type Vote = "fixed" | "wrong";
 
@@ -63,12 +64,17 @@ const KEEP_VOTES_MS = 90 * 24 * HOUR;
 const MAX_UNKNOWN = 200;
 
 export class BotService {
+  /** Answers per rule and day, for the web console's stats over time. */
+  readonly history: StatsHistory;
+
   constructor(
     readonly engine: RuleEngine,
     readonly store: Store,
     /** The optional LLM fallback (configured with OPENAI_*); without it `answer` is `diagnose`. */
     readonly llm?: LlmFallback,
-  ) {}
+  ) {
+    this.history = new StatsHistory(store);
+  }
 
   /** Whether words next to a mention are (part of) a build log rather than a request. */
   holdsLog(text: string): boolean {
@@ -189,6 +195,7 @@ export class BotService {
   /** Counts an answer given, per workspace and rule. */
   async recordHit(workspace: string, ruleId: string): Promise<void> {
     await this.bump(workspace, ruleId, "hits");
+    await this.history.record(workspace, ruleId);
   }
 
   /**
