@@ -55,19 +55,20 @@ function logView(log: LogExcerpt, result: DiagnoseResult): SafeHtml {
   const marks = new Map<number, string[]>();
   for (const d of result.diagnoses) for (const e of d.evidence) marks.set(e.line, [...(marks.get(e.line) ?? []), d.ruleId]);
   const width = String(log.total).length;
+  // One block element per line (no newline text between them: the blocks are the lines).
   const parts: SafeHtml[] = [];
   let next = 1;
   for (const c of log.chunks) {
-    if (c.start > next) parts.push(html`<span class="gap">${w.logHidden(c.start - next)}</span>\n`);
+    if (c.start > next) parts.push(html`<span class="gap">${w.logHidden(c.start - next)}</span>`);
     c.lines.forEach((text, i) => {
       const n = c.start + i;
       const rules = marks.get(n);
       const num = html`<span class="n" aria-hidden="true">${String(n).padStart(width)}</span>`;
-      parts.push(rules ? html`<mark id="L${n}" class="hit" title="${rules.join(", ")}">${num}${text}</mark>\n` : html`<span id="L${n}">${num}${text}</span>\n`);
+      parts.push(rules ? html`<mark id="L${n}" class="hit" title="${rules.join(", ")}">${num}${text}</mark>` : html`<span id="L${n}">${num}${text}</span>`);
     });
     next = c.start + c.lines.length;
   }
-  if (next <= log.total) parts.push(html`<span class="gap">${w.logHidden(log.total - next + 1)}</span>\n`);
+  if (next <= log.total) parts.push(html`<span class="gap">${w.logHidden(log.total - next + 1)}</span>`);
   return html`<section class="log" aria-labelledby="log-h"><h2 id="log-h">${w.logView}</h2><pre tabindex="0" aria-labelledby="log-h">${parts}</pre></section>`;
 }
 

@@ -3,6 +3,7 @@
 // sample (the next rule to write). All workspaces added up, or one.
 import type { BotService, RuleStats, UnknownStat } from "../../core/bot-service.js";
 import type { Lang } from "../../engine/types.js";
+import { LLM_RULE_ID } from "../../llm/suggestion.js";
 import { type SafeHtml, html } from "../html.js";
 import { strings } from "../i18n.js";
 import { href } from "../layout.js";
@@ -62,7 +63,7 @@ export function statsBody(d: StatsData, lang: Lang): SafeHtml {
   );
   const feedback = d.rules.map((r) => {
     const votes = r.fixed + r.wrong;
-    return html`<tr><th scope="row"><code>${r.ruleId}</code></th><td class="num">${r.hits}</td><td class="num">${r.fixed}</td><td class="num">${r.wrong}</td><td class="num">${votes ? `${Math.round((r.fixed / votes) * 100)} %` : "–"}</td></tr>`;
+    return html`<tr><th scope="row">${r.ruleId === LLM_RULE_ID ? html`<code>${r.ruleId}</code>` : html`<a href="${href(`/rules/${r.ruleId}`, lang)}"><code>${r.ruleId}</code></a>`}</th><td class="num">${r.hits}</td><td class="num">${r.fixed}</td><td class="num">${r.wrong}</td><td class="num">${votes ? `${Math.round((r.fixed / votes) * 100)} %` : "–"}</td></tr>`;
   });
   const unknown = d.unknown.map(
     (u) => html`<tr><td class="num">${u.wrong}</td><td>${u.title ? html`<p>${u.title}</p>` : ""}<pre tabindex="0">${u.sample}</pre></td><td>${u.lastSeen ? new Date(u.lastSeen).toISOString().slice(0, 16).replace("T", " ") : ""}</td></tr>`,
