@@ -4,8 +4,11 @@
 // security headers. The browser side is test/web-browser.test.ts.
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isLoopbackHost } from "../src/web/auth.js";
 import { WEB_WORKSPACE } from "../src/web/diagnose-api.js";
+import { fingerprintResult } from "../src/core/fingerprint.js";
 import { builtinEngine } from "./helpers/engine.js";
+import { FakeOpenAI, answerContent, llmConfigFor } from "./helpers/fake-openai.js";
 import { engineOf, ruleData } from "./helpers/rules.js";
 import { SEED_EXCERPT, seedLog } from "./helpers/seed.js";
 import { type WebHarness, startConsole } from "./helpers/web-harness.js";
@@ -187,6 +190,11 @@ describe("web console: rules", () => {
 });
 
 describe("web console: stats gate", () => {
+  it("counts only loopback binds as this machine", () => {
+    for (const h of ["127.0.0.1", "127.8.9.10", "::1", "[::1]", "localhost", "::ffff:127.0.0.1"]) expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ["0.0.0.0", "::", "192.168.1.20", "10.0.0.1", "example.com", "127.0.0.1.example.com"]) expect(isLoopbackHost(h), h).toBe(false);
+  });
+
   it("with WEB_TOKEN: bearer or the login form's HttpOnly cookie, nothing else", async () => {
     const h = await startConsole({ token: TOKEN, host: "0.0.0.0" });
     try {
@@ -243,6 +251,42 @@ describe("web console: stats gate", () => {
       expect(json.causes).toEqual([expect.objectContaining({ ruleId: "load-manifest-list-unsupported", total: 1 })]);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe("web console: with the LLM fallback", () => {
+  const unknown = [
+    "docker buildx build -t acme/api:1.2 .",
+    "#8 exporting to image",
+    "#8 exporting layers 2.1s done",
+    "#8 ERROR: failed to export layer: zstd frame checksum mismatch in blob sha256:3f1c",
+    "ERROR: failed to solve: zstd frame checksum mismatch",
+  ].join("\n");
+
+  it("marks the model's answer as an AI suggestion and keeps no sample unless shared", async () => {
+    const fake = await FakeOpenAI.start();
+    const h = await startConsole({ llm: llmConfigFor(fake) });
+    try {
+      fake.script({ content: answerContent() });
+      const { json } = await diagnose(h, { log: unknown, lang: "en" });
+      expect(json.source).toBe("llm");
+      expect(json.html).toContain('class="ai-mark"');
+      expect(json.html).toContain("AI suggestion, not a verified rule");
+      expect(json.html).not.toContain("Matched pattern");
+      const fingerprint = fingerprintResult(builtinEngine().diagnose(unknown), unknown);
+      expect(await h.store.get(`unknown-sample:${fingerprint}`)).toBeUndefined();
+      expect(await h.service.unknownStats(WEB_WORKSPACE)).toEqual([]);
+
+      // Shared: counted under llm-suggestion, and as an unknown failure with its masked sample (the model's answer is cached: no second question).
+      const shared = await diagnose(h, { log: unknown, lang: "en", share: true });
+      expect(shared.json.shared).toBe(true);
+      expect(fake.requests).toHaveLength(1);
+      expect((await h.service.stats(WEB_WORKSPACE)).map((r) => r.ruleId)).toEqual(["llm-suggestion"]);
+      expect((await h.service.unknownStats(WEB_WORKSPACE))[0]?.sample).toContain("zstd frame checksum mismatch");
+    } finally {
+      await h.close();
+      await fake.close();
     }
   });
 });

@@ -69,20 +69,20 @@ export function mountDiagnoseApi(app: Express, secure: RequestHandler, o: Diagno
     try {
       parsed = parseRequest(req, o.maxBytes);
       if (typeof parsed === "string") return void res.status(400).json({ error: parsed });
-      const answered = await o.service.answer(parsed.text, { lang: parsed.lang });
+      const answered = await o.service.answer(parsed.text, { lang: parsed.lang, keepSample: false });
       const { result } = answered;
       let shared = false;
       let note: string | undefined;
       if (parsed.share) {
         const w = strings(result.lang);
         if (!o.auth.authorized(req)) note = `${w.notShared}${o.auth.mode === "refused" ? w.refused(o.auth.host) : w.loginIntro}`;
-        else if (result.diagnoses.length) {
-          await o.service.recordAnswer(WEB_WORKSPACE, randomUUID(), answered);
+        else if (!result.dockerLog && !result.diagnoses.length) note = `${w.notShared}${w.notDockerLog}`;
+        else {
+          if (result.diagnoses.length) await o.service.recordAnswer(WEB_WORKSPACE, randomUUID(), answered);
+          // No rule knew it (no answer, or only the model's): one more report of an unknown failure.
+          if (result.source !== "rules") await o.service.recordUnknown(WEB_WORKSPACE, answered.fingerprint, unknownSample(parsed.text));
           shared = true;
-        } else if (result.dockerLog) {
-          await o.service.recordUnknown(WEB_WORKSPACE, answered.fingerprint, unknownSample(parsed.text));
-          shared = true;
-        } else note = `${w.notShared}${w.notDockerLog}`;
+        }
         if (shared) note = w.shared;
       }
       const log = logExcerpt(parsed.text, result.diagnoses.flatMap((d) => d.evidence.map((e) => e.line)));
