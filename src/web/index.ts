@@ -4,7 +4,7 @@
 // login form, and the one script and stylesheet under /assets. Every page is server-rendered,
 // escaped, and sent with a strict Content-Security-Policy (no inline script or style).
 import { join } from "node:path";
-import express, { type Express, type Request, type RequestHandler, type Response } from "express";
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
@@ -16,7 +16,7 @@ import { mountDiagnoseApi } from "./diagnose-api.js";
 import { html } from "./html.js";
 import { requestLang, strings } from "./i18n.js";
 import { href, page } from "./layout.js";
-import { loginBody } from "./pages/login.js";
+import { loginPage } from "./pages/login.js";
 import { ruleBody } from "./pages/rule.js";
 import { rulesBody } from "./pages/rules.js";
 import { statsBody, statsData } from "./pages/stats.js";
@@ -61,7 +61,7 @@ export function mountWebConsole(app: Express, o: WebConsoleOptions): WebAuth {
 
   const send = (res: Response, status: number, body: string) => res.status(status).type("html").set("cache-control", "no-store").send(body);
 
-  app.use("/assets", secure, express.static(ASSETS_DIR, { index: false, fallthrough: false, maxAge: "1h" }));
+  app.use("/assets", secure, express.static(ASSETS_DIR, { index: false, maxAge: "1h" }));
 
   app.get("/", secure, (req, res) => {
     const lang = requestLang(req);
@@ -98,7 +98,7 @@ export function mountWebConsole(app: Express, o: WebConsoleOptions): WebAuth {
     }
     res.set("www-authenticate", 'Bearer realm="buildx-fix"');
     if (json) res.status(401).json({ error: "WEB_TOKEN required: Authorization: Bearer <token>" });
-    else send(res, 401, page(req, { lang, title: w.loginTitle, section: "stats", body: loginBody(lang, false) }));
+    else send(res, 401, page(req, { lang, title: w.loginTitle, section: "stats", body: loginPage(lang, false) }));
     return false;
   };
 
@@ -117,15 +117,18 @@ export function mountWebConsole(app: Express, o: WebConsoleOptions): WebAuth {
 
   app.get("/login", secure, (req, res) => {
     const lang = requestLang(req);
-    send(res, 200, page(req, { lang, title: strings(lang).loginTitle, section: "stats", body: loginBody(lang, false) }));
+    send(res, 200, page(req, { lang, title: strings(lang).loginTitle, section: "stats", body: loginPage(lang, false) }));
   });
 
-  app.post("/login", secure, express.urlencoded({ extended: false, limit: "4kb" }), async (req, res) => {
+  // A form body over 4 KB holds no token: refused before it is read further, without a stack trace page.
+  const loginBody = express.urlencoded({ extended: false, limit: "4kb" });
+  const loginBodyError: ErrorRequestHandler = (err: { status?: number }, _req, res, next) => (err.status && err.status < 500 ? void res.status(err.status).type("text").send("bad sign-in request") : next(err));
+  app.post("/login", secure, loginBody, loginBodyError, async (req: Request, res: Response) => {
     const lang = requestLang(req);
     const token = typeof req.body?.token === "string" ? (req.body.token as string) : "";
     const allowed = await service.allow(`web-login:${req.ip ?? "?"}`, LOGIN_ATTEMPTS, 60_000);
     if (allowed && auth.signIn(token, req, res)) return void res.redirect(303, href("/stats", lang));
-    send(res, allowed ? 401 : 429, page(req, { lang, title: strings(lang).loginTitle, section: "stats", body: loginBody(lang, true) }));
+    send(res, allowed ? 401 : 429, page(req, { lang, title: strings(lang).loginTitle, section: "stats", body: loginPage(lang, true) }));
   });
 
   app.post("/logout", secure, (req, res) => {

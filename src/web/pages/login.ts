@@ -3,7 +3,7 @@ import type { Lang } from "../../engine/types.js";
 import { type SafeHtml, html } from "../html.js";
 import { strings } from "../i18n.js";
 
-export function loginBody(lang: Lang, failed: boolean): SafeHtml {
+export function loginPage(lang: Lang, failed: boolean): SafeHtml {
   const w = strings(lang);
   return html`<h1>${w.loginTitle}</h1>
 <p>${w.loginIntro}</p>
