@@ -18,6 +18,6 @@ export function tryBody(lang: Lang, maxBytes: number): SafeHtml {
 <p><input type="checkbox" id="share" name="share"> <label for="share">${w.share}</label></p>
 <p><button type="submit" id="go">${w.diagnose}</button> <span id="status" role="status" aria-live="polite"></span></p>
 </form>
-<noscript><p class="error">This page needs JavaScript to send the log. <code>npx buildx-fix diagnose build.log</code> gives the same answer in a terminal.</p></noscript>
+<noscript><p class="error">${w.needsJs} <code>npx buildx-fix diagnose build.log</code></p></noscript>
 <div id="result" aria-live="polite"></div>`;
 }
