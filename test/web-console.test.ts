@@ -105,6 +105,20 @@ describe("web console: try it (POST /api/diagnose)", () => {
     expect(form.status).toBe(415);
   });
 
+  it("limits diagnoses per address: 429 with Retry-After past 30 a minute", async () => {
+    const other = await startConsole();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) statuses.push((await diagnose(other, { log: `ERROR: attempt ${i}` })).status);
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      const res = await fetch(`${other.url}/api/diagnose`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ log: "ERROR: again" }) });
+      expect(res.status).toBe(429);
+      expect(res.headers.get("retry-after")).toBe("60");
+    } finally {
+      await other.close();
+    }
+  });
+
   it("stores nothing unless shared; shared answers and unknown failures reach the stats", async () => {
     const log = "docker buildx build --platform linux/amd64,linux/arm64 -t acme/app:1 --load .\nERROR: docker exporter does not currently support exporting manifest lists";
     await diagnose(h, { log });
