@@ -3,6 +3,7 @@
 // WEB_TOKEN when set, refused on a non-loopback HOST without it), POST /api/diagnose, the
 // login form, and the one script and stylesheet under /assets. Every page is server-rendered,
 // escaped, and sent with a strict Content-Security-Policy (no inline script or style).
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
@@ -22,6 +23,7 @@ import { rulesBody } from "./pages/rules.js";
 import { statsBody, statsData } from "./pages/stats.js";
 import { tryBody } from "./pages/try.js";
 
+/** The script and stylesheet, read as they are (no build step): a package must ship this folder. */
 export const ASSETS_DIR = join(PACKAGE_ROOT, "src", "web", "assets");
 
 export interface WebConsoleOptions {
@@ -57,6 +59,7 @@ export function mountWebConsole(app: Express, o: WebConsoleOptions): WebAuth {
   const engine = service.engine;
   const auth = new WebAuth(o.config.WEB_TOKEN, o.config.HOST);
   const log = o.log.child({ component: "web" });
+  if (!existsSync(join(ASSETS_DIR, "console.js"))) log.warn(`web console: ${ASSETS_DIR} is missing, so pages come without their script and stylesheet (the package must include src/web/assets)`);
   if (auth.mode === "refused") log.warn(`web console: stats are refused because HOST=${o.config.HOST} is reachable from other machines and WEB_TOKEN is not set`);
 
   const send = (res: Response, status: number, body: string) => res.status(status).type("html").set("cache-control", "no-store").send(body);
