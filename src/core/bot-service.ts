@@ -102,7 +102,7 @@ export class BotService {
    * rejects (empty or binary input).
    */
   async answer(text: string, opts: AnswerOptions = {}): Promise<Diagnosed> {
-    const { llm: wanted, keepSample, ...diagnoseOpts } = opts;
+    const { llm: wanted, ...diagnoseOpts } = opts;
     const base = this.diagnose(text, diagnoseOpts);
     const r = base.result;
     if (wanted === false || !this.llm || !r.dockerLog || r.diagnoses.some((d) => d.confidence !== "low")) return base;
@@ -111,7 +111,7 @@ export class BotService {
       const outcome = await this.llm.suggest({ text, result: r, fingerprint: base.fingerprint, rules });
       if (outcome.kind !== "answered") return base;
       const ai = outcome.diagnosis;
-      if (keepSample !== false) await this.store.set<UnknownSample>(`unknown-sample:${base.fingerprint}`, { title: ai.title, sample: outcome.sample }, KEEP_VOTES_MS);
+      if (opts.keepSample !== false) await this.store.set<UnknownSample>(`unknown-sample:${base.fingerprint}`, { title: ai.title, sample: outcome.sample }, KEEP_VOTES_MS);
       const result: DiagnoseResult = { ...r, source: "llm", diagnoses: [ai, ...r.diagnoses.filter((d) => d.ruleId !== ai.ruleId)] };
       return { result, fingerprint: base.fingerprint };
     } catch {
