@@ -3,6 +3,7 @@
 // filter, keyboard use, a log holding markup shown as text, a dropped gzip file, and the
 // stats behind WEB_TOKEN. The page's own console must stay free of errors (CSP violations
 // included).
+import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,13 @@ import { builtinEngine } from "./helpers/engine.js";
 import { seedLog } from "./helpers/seed.js";
 
 const TOKEN = "browser-test-token-0123456789abcdef";
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
 
 describe.skipIf(!chromiumPath && !inCI)(chromiumPath || inCI ? "web console in Chromium" : BROWSER_SKIP_REASON, () => {
   let bot: BotProcess;
@@ -154,6 +162,32 @@ describe.skipIf(!chromiumPath && !inCI)(chromiumPath || inCI ? "web console in C
       await guarded.stop();
     }
   }, 60_000);
+
+  it("passes axe-core's WCAG 2 A/AA checks on every page, an answer shown", async () => {
+    // axe is injected by the test (bypassing the CSP only for this context); the pages stay as served.
+    const context = await browser.newContext({ locale: "en-US", bypassCSP: true });
+    const page = await context.newPage();
+    const audit = async (): Promise<string[]> => {
+      await page.addScriptTag({ path: AXE });
+      const found = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+        return (await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })).violations;
+      });
+      return found.map((v) => `${page.url()}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    };
+    const problems: string[] = [];
+    for (const path of ["/rules", "/rules/non-ascii-context-path?lang=zh", "/stats"]) {
+      await page.goto(`${bot.url}${path}`);
+      problems.push(...(await audit()));
+    }
+    await page.goto(`${bot.url}/`);
+    await page.getByLabel("Build log").fill(seedLog().text);
+    await page.getByRole("button", { name: "Diagnose" }).click();
+    await page.locator("#result .answer").waitFor();
+    problems.push(...(await audit()));
+    await context.close();
+    expect(problems).toEqual([]);
+  });
 
   it("logged no errors in the pages (CSP violations included)", () => {
     expect(errors).toEqual([]);
