@@ -53,6 +53,10 @@ const envSchema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
+  /** Where users reach this bot's web console; answers then link each rule to ${PUBLIC_URL}/rules/<id>. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Protects the console's stats (bearer header or login form); required for them on a non-loopback HOST. */
+  WEB_TOKEN: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 32)").optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & {
