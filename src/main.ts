@@ -16,6 +16,7 @@ import { PACKAGE_VERSION } from "./package-info.js";
 import { setupCiAlerts } from "./alerts/index.js";
 import { createHttpApp } from "./server/http.js";
 import { listenLimited } from "./server/listen.js";
+import { mountWebConsole } from "./web/index.js";
 import { Store } from "./store/store.js";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const service = new BotService(engine, store, llm);
   const ci = setupCiAlerts({ config, service, log, http: app });
   if (ci) log.info({ endpoints: ci.endpoints }, `CI alerts on ${ci.endpoints.join(" and ")}`);
+  mountWebConsole(app, { config, service, log });
 
   const slackChoice = chooseSlackMode(config);
   if (slackChoice.mode === undefined && slackChoice.why) log.warn(`Slack adapter not started: ${slackChoice.why}`);

@@ -4,10 +4,10 @@
 // known; the chat post happens afterwards. 401 unsigned, badly signed or stale, 400 malformed,
 // no log or a logUrl host not allowed, 413 over MAX_LOG_BYTES, 503 when too many webhook bodies
 // are in flight; nothing is posted for those.
-import type { Express, Request, Response } from "express";
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { InputError } from "../engine/normalize.js";
-import { LogTooLargeError } from "../input/decode-log.js";
+import { LogTooLargeError, formatBytes } from "../input/decode-log.js";
 import { type AlertService, UnroutableError } from "./alert-service.js";
 import { LogFetchError, fetchLog } from "./fetch-log.js";
 import { alertRequestSchema } from "./schema.js";
@@ -16,6 +16,22 @@ import type { LogHostPolicy } from "./log-hosts.js";
 import { type InFlightGate, signedBody } from "./webhook-body.js";
 
 export const CI_ALERT_PATH = "/ci/alert";
+
+/**
+ * A raw body up to `limit` bytes for endpoints without a signature (the web console): a bigger
+ * one answers 413 and a broken stream 400, in JSON. A Content-Encoding is refused (415) before
+ * anything is read: an unauthenticated compressed body is never inflated.
+ */
+export function rawBody(limit: number) {
+  const parse = express.raw({ type: () => true, limit, inflate: false });
+  const onError: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
+    if (err.type === "entity.too.large") return void res.status(413).json({ error: `request body over the ${formatBytes(limit)} limit (MAX_LOG_BYTES)` });
+    if (err.type === "encoding.unsupported") return void res.status(415).json({ error: "compressed request bodies are not accepted here: send the log as it is (a .gz file is fine)" });
+    if (err.status && err.status < 500) return void res.status(400).json({ error: "could not read the request body" });
+    next(err);
+  };
+  return [parse, onError] as const;
+}
 
 export interface CiAlertRouteOptions {
   secret: string;

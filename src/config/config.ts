@@ -68,6 +68,10 @@ const envSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   HTTP_MAX_HEADERS: z.coerce.number().int().positive().default(100),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
+  /** Where users reach this bot's web console; answers then link each rule to ${PUBLIC_URL}/rules/<id>. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Protects the console's stats (bearer header or login form); required for them on a non-loopback HOST. */
+  WEB_TOKEN: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 32)").optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & {

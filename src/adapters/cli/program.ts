@@ -8,6 +8,8 @@ import { createEngine, rulesDirsFromEnv } from "../../engine/index.js";
 import { InputError } from "../../engine/normalize.js";
 import { RuleLoadError } from "../../rules/errors.js";
 import { testRuleExamples } from "../../rules/example-test.js";
+import { rulePage } from "../../rules/rule-page.js";
+import { renderRulePage } from "../../renderers/rule-page-text.js";
 import { PACKAGE_VERSION } from "../../package-info.js";
 import { LogTooLargeError, decodeLog } from "../../input/decode-log.js";
 import { renderJson } from "../../renderers/json.js";
@@ -209,16 +211,29 @@ export function buildProgram(io: CliIO): Command {
     .command("list")
     .description("list the causes buildx-fix knows")
     .addOption(rulesOption())
+    .addOption(new Option("--lang <lang>", "language of the titles").choices(["en", "zh"]).default("en"))
     .option("--json", "print JSON")
-    .action((opts: { rules: string[]; json?: boolean }) => {
+    .action((opts: { rules: string[]; json?: boolean; lang: "en" | "zh" }) => {
       const engine = createEngine({ extraDirs: dirsOf(opts) });
-      const list = engine.rules.map(({ rule, builtin, file }) => ({ id: rule.id, title: rule.title.en, category: rule.category, confidence: rule.confidence, source: builtin ? "built-in" : file }));
+      const list = engine.rules.map(({ rule, builtin, file }) => ({ id: rule.id, title: rule.title[opts.lang], category: rule.category, confidence: rule.confidence, source: builtin ? "built-in" : file }));
       if (opts.json) io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       else {
         const width = Math.max(...list.map((r) => r.id.length));
         for (const r of list) io.stdout.write(`${r.id.padEnd(width)}  ${r.category.padEnd(10)}  ${r.title}${r.source === "built-in" ? "" : `  (${r.source})`}\n`);
-        io.stdout.write(`${list.length} rules\n`);
+        io.stdout.write(opts.lang === "zh" ? `共 ${list.length} 条规则\n` : `${list.length} rules\n`);
       }
+    });
+  rules
+    .command("show")
+    .description("one rule's page: summary, fixes, docs, how it matches, examples (checked now) and near-misses")
+    .argument("<id>", "the rule id (see `rules list`)")
+    .addOption(new Option("--lang <lang>", "language").choices(["en", "zh"]).default("en"))
+    .addOption(rulesOption())
+    .action((id: string, opts: { lang: "en" | "zh"; rules: string[] }) => {
+      const engine = createEngine({ extraDirs: dirsOf(opts) });
+      const page = rulePage(engine, id, opts.lang);
+      if (!page) throw new UsageError(`no rule ${JSON.stringify(id)}: \`buildx-fix rules list\` names them all`);
+      io.stdout.write(renderRulePage(page, { color: wantsColor(io.stdout) }));
     });
   rules
     .command("test")
