@@ -15,6 +15,11 @@ const NPM = ["react", "lodash", "typescript", "webpack", "eslint", "@babel/core"
 
 /** Plain BuildKit progress output of a long multi-stage build, as `--progress=plain` prints it. */
 export function buildkitLog(targetBytes: number, seed: number, failures: string[]): string {
+  return [...buildkitChunks(targetBytes, seed, failures)].join("");
+}
+
+/** The same log in chunks of about a step each, so that a 300 MB log never sits in memory. */
+export function* buildkitChunks(targetBytes: number, seed: number, failures: string[]): Generator<string> {
   const rand = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const parts: string[] = [
@@ -27,6 +32,8 @@ export function buildkitLog(targetBytes: number, seed: number, failures: string[
     "#2 DONE 1.1s",
   ];
   let size = parts.reduce((n, l) => n + l.length + 1, 0);
+  yield `${parts.join("\n")}\n`;
+  let middleDone = false;
   let step = 3;
   let t = 0;
   while (size < targetBytes) {
@@ -63,6 +70,8 @@ export function buildkitLog(targetBytes: number, seed: number, failures: string[
         );
       }
     } else {
+      lines.push(`#${step} [linux/amd64 stage-${step % 3} 1/4] FROM docker.io/library/node:20-bookworm@sha256:${"4f".repeat(32)}`);
+      lines.push(`#${step} resolve docker.io/library/node:20-bookworm@sha256:${"4f".repeat(32)} 0.0s done`);
       lines.push(`#${step} exporting to image`, `#${step} exporting layers`);
       for (let i = 0; i < 100; i++) {
         const mb = (rand() * 80).toFixed(2);
@@ -73,14 +82,15 @@ export function buildkitLog(targetBytes: number, seed: number, failures: string[
     lines.push(`#${step} DONE ${(rand() * 40).toFixed(1)}s`);
     step++;
     const chunk = lines.join("\n");
-    parts.push(chunk);
     size += chunk.length + 1;
+    // The failures sit where they do in real logs: one inside the run, the rest at the end.
+    if (!middleDone && size > targetBytes / 2) {
+      middleDone = true;
+      yield `${failures.slice(0, 1).join("\n")}\n`;
+    }
+    yield `${chunk}\n`;
   }
-  // The failures sit where they do in real logs: inside the run, and at the end.
-  const middle = Math.floor(parts.length / 2);
-  parts.splice(middle, 0, ...failures.slice(0, 1));
-  parts.push(...failures.slice(1));
-  return `${parts.join("\n")}\n`;
+  yield `${failures.slice(1).join("\n")}\n`;
 }
 
 export const FAILURES = [

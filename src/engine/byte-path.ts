@@ -42,7 +42,8 @@ const LANG_BYTES = 3 * 2 * LANG_SAMPLE;
 const TRIGGERS = ["&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "<http", "<mailto:", "\u00a0", "\u0000"];
 
 interface MatcherPlan {
-  any: RegExp[];
+  /** Compiled on first use: a short log tries few matchers. */
+  readonly any: RegExp[];
   before: number;
   after: number;
   /** `notInRun` reads the whole run: the pre-pass does not keep runs, so it gives up. */
@@ -80,8 +81,11 @@ class Plan {
         // The engine compiles patterns with these flags (engine.ts compileMatcher).
         const flags = spec.caseSensitive ? "u" : "iu";
         const widest = Math.max(0, ...spec.near.map((n) => n.within), ...spec.notNear.map((n) => n.within));
+        let any: RegExp[] | undefined;
         const m: MatcherPlan = {
-          any: spec.any.map((src) => new RegExp(src, flags)),
+          get any() {
+            return (any ??= spec.any.map((src) => new RegExp(src, flags)));
+          },
           before: Math.max(widest, spec.showStepErrors ? STEP_LOOKBACK : 0) + MARGIN,
           after: widest + MARGIN,
           wholeRun: spec.notInRun.length > 0,
@@ -105,6 +109,11 @@ class Plan {
     this.automaton = new ByteAutomaton(words);
     this.maxBefore = maxBefore + MARGIN;
   }
+}
+
+/** The byte automaton for an engine's rules (the rule pack stores its tables at build time). */
+export function byteAutomatonFor(engine: RuleEngine): ByteAutomaton {
+  return planFor(engine).automaton;
 }
 
 const plans = new WeakMap<RuleEngine, Plan>();

@@ -16,6 +16,21 @@ export const KIND_OUT = 1;
 export const KIND_ESC = 2;
 export const KIND_NL = 3;
 
+/** The automaton's tables, as the compiled rule pack stores them (see rules/pack.ts). */
+export interface ByteTables {
+  keywords: string[];
+  byteClass: number[];
+  classes: number;
+  delta: Int32Array;
+  outputs: Array<[number, number[]]>;
+}
+
+const prebuilt = new Map<string, ByteTables>();
+/** Tables built at build time: an automaton for the same keywords starts from them. */
+export function preloadByteTables(tables: ByteTables): void {
+  prebuilt.set(tables.keywords.join("\n"), tables);
+}
+
 export class ByteAutomaton {
   /** Class of each byte value. */
   readonly byteClass = new Uint8Array(256);
@@ -26,6 +41,14 @@ export class ByteAutomaton {
   private readonly outputs: Map<number, number[]>;
 
   constructor(readonly keywords: readonly string[]) {
+    const pre = prebuilt.get(keywords.join("\n"));
+    if (pre) {
+      this.byteClass.set(pre.byteClass);
+      this.classes = pre.classes;
+      this.delta = pre.delta;
+      this.outputs = new Map(pre.outputs);
+      return;
+    }
     const encoded = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
     for (const bytes of encoded) {
       if (bytes.length === 0 || bytes.includes(0x0a) || bytes.includes(0x0d) || bytes.includes(0x1b)) {
@@ -106,6 +129,10 @@ export class ByteAutomaton {
       }
     }
     this.delta = delta;
+  }
+
+  tables(): ByteTables {
+    return { keywords: [...this.keywords], byteClass: [...this.byteClass], classes: this.classes, delta: this.delta, outputs: [...this.outputs] };
   }
 
   /** A copy that can be silenced without touching this one. */

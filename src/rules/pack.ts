@@ -8,6 +8,8 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../package-info.js";
+import { type ScannerTables, preloadScannerTables } from "../engine/scan.js";
+import { type ByteTables, preloadByteTables } from "../engine/scan-bytes.js";
 import type { LoadedRule } from "./load.js";
 import type { RedosVerdict } from "./redos.js";
 import type { RuleFile } from "./schema.js";
@@ -15,6 +17,8 @@ import type { RuleFile } from "./schema.js";
 /** Bump when the snapshot's shape changes. */
 export const PACK_FORMAT = 1;
 export const PACK_FILE = join(PACKAGE_ROOT, "dist", "rules-pack.json");
+/** The automata's transition tables, raw Int32 (little-endian), beside the JSON. */
+export const PACK_TABLES_FILE = join(PACKAGE_ROOT, "dist", "rules-pack.bin");
 const SOURCES_DIR = join(PACKAGE_ROOT, "rules");
 
 export interface RulePack {
@@ -24,6 +28,11 @@ export interface RulePack {
   rules: Array<{ rule: RuleFile; file: string }>;
   /** verdictKey(pattern, flags) -> verdict, for every pattern of the pack. */
   verdicts: Record<string, RedosVerdict>;
+  /** The string and byte keyword automata; `delta` is [offset, length] in Int32s of the .bin file. */
+  tables?: {
+    scanner: Omit<ScannerTables, "delta"> & { delta: [number, number] };
+    bytes: Omit<ByteTables, "delta"> & { delta: [number, number] };
+  };
 }
 
 export function packSourceHash(dir = SOURCES_DIR): string {
@@ -46,7 +55,7 @@ let warned = false;
  * The built-in rules from the snapshot, or undefined (with one warning on stderr when it
  * exists but is stale) so that the caller loads rules/*.yaml instead.
  */
-export function loadRulePack(file = PACK_FILE, warn: (message: string) => void = (m) => process.stderr.write(m)): LoadedRule[] | undefined {
+export function loadRulePack(file = PACK_FILE, tablesFile = PACK_TABLES_FILE, warn: (message: string) => void = (m) => process.stderr.write(m)): LoadedRule[] | undefined {
   let pack: RulePack;
   try {
     pack = JSON.parse(readFileSync(file, "utf8")) as RulePack;
@@ -58,5 +67,25 @@ export function loadRulePack(file = PACK_FILE, warn: (message: string) => void =
     warned = true;
     return undefined;
   }
+  if (pack.tables) preloadTables(pack.tables, tablesFile);
   return pack.rules.map(({ rule, file }) => ({ rule, file, builtin: true }));
+}
+
+/** Hands the prebuilt automata to the scanners, so that building them costs nothing at start-up. */
+function preloadTables(tables: NonNullable<RulePack["tables"]>, file: string): void {
+  let bin: Buffer;
+  try {
+    bin = readFileSync(file);
+  } catch {
+    return; // the scanners build their own
+  }
+  const ints = (at: [number, number]): Int32Array => {
+    const bytes = bin.subarray(at[0] * 4, (at[0] + at[1]) * 4);
+    // An Int32Array view needs 4-byte alignment; copy when the buffer is not aligned.
+    const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
+    return new Int32Array(aligned.buffer, aligned.byteOffset, at[1]);
+  };
+  if ((tables.scanner.delta[0] + tables.scanner.delta[1]) * 4 > bin.length || (tables.bytes.delta[0] + tables.bytes.delta[1]) * 4 > bin.length) return;
+  preloadScannerTables({ ...tables.scanner, delta: ints(tables.scanner.delta) });
+  preloadByteTables({ ...tables.bytes, delta: ints(tables.bytes.delta) });
 }
