@@ -192,6 +192,43 @@ function runToSpecial(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array,
   return end;
 }
 
+/** Below this, a block is not worth splitting in two streams. */
+const TWO_STREAMS_MIN = 16 * 1024;
+
+/**
+ * Runs the line-blind automaton over [a, aEnd) and [b, bEnd) interleaved, pushing
+ * (position, state) of every keyword end to eventsA / eventsB.
+ */
+function runTwoStreams(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: number, eventsA: number[], eventsB: number[]): void {
+  let s = 0;
+  let t = 0;
+  const n = Math.min(aEnd - a, bEnd - b);
+  for (let k = 0; k < n; k++) {
+    s = delta[s + byteClass[buf[a + k]!]!]!;
+    t = delta[t + byteClass[buf[b + k]!]!]!;
+    if ((s | t) < 0) {
+      if (s < 0) {
+        s = -s - KIND_OUT;
+        eventsA.push(a + k, s);
+      }
+      if (t < 0) {
+        t = -t - KIND_OUT;
+        eventsB.push(b + k, t);
+      }
+    }
+  }
+  // The longer half's rest, alone.
+  const [rest, restEnd, events, start] = aEnd - a > n ? [a + n, aEnd, eventsA, s] : [b + n, bEnd, eventsB, t];
+  let u = start;
+  for (let i = rest; i < restEnd; i++) {
+    u = delta[u + byteClass[buf[i]!]!]!;
+    if (u < 0) {
+      u = -u - KIND_OUT;
+      events.push(i, u);
+    }
+  }
+}
+
 export interface ByteScanOptions {
   lang?: DiagnoseOptions["lang"];
   /** Bytes per block (tests use tiny blocks to cross every boundary). */
@@ -358,10 +395,20 @@ export class ByteDiagnosis {
       // Stop after the last line break; a partial line waits for the next block.
       end = Math.max(buf.lastIndexOf(0x0a, end - 1), buf.lastIndexOf(0x0d, end - 1)) + 1;
     }
+    const from = this.scannedUpTo - base;
+    if (end - from >= TWO_STREAMS_MIN && this.state === 0) {
+      const block = buf.subarray(from, end);
+      if (block.indexOf(0x0d) === -1 && block.indexOf(0x1b) === -1) {
+        this.scanTwoStreams(buf, from, end);
+        this.scannedUpTo = base + end;
+        if (last) this.endLine(buf, this.lineStart - base, end, true);
+        return;
+      }
+    }
     const { delta, byteClass } = this.auto;
     const classes = this.auto.classes;
     let s = this.state;
-    for (let i = this.scannedUpTo - base; i < end; i++) {
+    for (let i = from; i < end; i++) {
       i = runToSpecial(delta, byteClass, buf, i, end, s, stateOut);
       s = stateOut[0]!;
       if (i === end) break;
@@ -397,6 +444,35 @@ export class ByteDiagnosis {
     this.state = s;
     this.scannedUpTo = base + end;
     if (last) this.endLine(buf, this.lineStart - base, end, true);
+  }
+
+  /**
+   * A block with no CR and no ESC: the automaton runs over its two halves at once (two
+   * independent chains of table loads keep the CPU busier than one), noting where keywords end;
+   * then lines are walked with the native LF search, in order, as the one-stream loop does.
+   */
+  private scanTwoStreams(buf: Buffer, from: number, end: number): void {
+    const base = this.curBase;
+    const half = from + ((end - from) >> 1);
+    const rel = buf.subarray(half, end).indexOf(0x0a);
+    const mid = rel === -1 ? end : half + rel + 1;
+    const events: number[] = [];
+    const eventsB: number[] = [];
+    runTwoStreams(this.auto.lineBlind(), this.auto.byteClass, buf, from, mid, mid, end, events, eventsB);
+    for (const e of eventsB) events.push(e);
+    let ev = 0;
+    let pos = from;
+    for (;;) {
+      const nl = buf.indexOf(0x0a, pos);
+      if (nl === -1 || nl >= end) break;
+      for (; ev < events.length && events[ev]! < nl; ev += 2) for (const k of this.auto.outputsOf(events[ev + 1]!)) this.lineKeys.add(k);
+      this.endLine(buf, pos, nl, false);
+      pos = nl + 1;
+      this.lineStart = base + pos;
+      this.lineNo++;
+    }
+    // Keywords of a last line with no line break after it.
+    for (; ev < events.length; ev += 2) for (const k of this.auto.outputsOf(events[ev + 1]!)) this.lineKeys.add(k);
   }
 
   /** Decides what to do with the line [start, end) of the current block. */
