@@ -85,7 +85,7 @@ describe("byte path = string path", () => {
     expect(bailed.length, bailed.join("\n")).toBeLessThan(runs * 0.05);
   }, 300_000);
 
-  it("on 10 long logs made of the corpus logs, in large blocks (two interleaved streams)", async () => {
+  it("on 10 long logs made of the corpus logs, in large blocks (four interleaved streams)", async () => {
     const long = Array.from({ length: 10 }, (_, g) => {
       const part = corpus.filter((_c, i) => i % 10 === g);
       return { name: `${part[0]!.name} + ${part.length - 1} more`, text: part.map((c) => c.text).join("\n") };

@@ -192,39 +192,40 @@ function runToSpecial(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array,
   return end;
 }
 
-/** Below this, a block is not worth splitting in two streams. */
-const TWO_STREAMS_MIN = 16 * 1024;
+/** Below this, a block is not worth splitting in streams. */
+const STREAMS_MIN = 16 * 1024;
 
 /**
- * Runs the line-blind automaton over [a, aEnd) and [b, bEnd) interleaved, pushing
- * (position, state) of every keyword end to eventsA / eventsB.
+ * Runs the line-blind automaton over four segments [starts[j], ends[j]) interleaved (four
+ * independent chains of table loads hide each other's latency), pushing (position, state) of
+ * every keyword end to events[j].
  */
-function runTwoStreams(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: number, eventsA: number[], eventsB: number[]): void {
-  let s = 0;
-  let t = 0;
-  const n = Math.min(aEnd - a, bEnd - b);
+function runFourStreams(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array, starts: number[], ends: number[], events: number[][]): void {
+  const [a, b, c, d] = starts as [number, number, number, number];
+  const n = Math.min(ends[0]! - a, ends[1]! - b, ends[2]! - c, ends[3]! - d);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
   for (let k = 0; k < n; k++) {
-    s = delta[s + byteClass[buf[a + k]!]!]!;
-    t = delta[t + byteClass[buf[b + k]!]!]!;
-    if ((s | t) < 0) {
-      if (s < 0) {
-        s = -s - KIND_OUT;
-        eventsA.push(a + k, s);
-      }
-      if (t < 0) {
-        t = -t - KIND_OUT;
-        eventsB.push(b + k, t);
-      }
+    s0 = delta[s0 + byteClass[buf[a + k]!]!]!;
+    s1 = delta[s1 + byteClass[buf[b + k]!]!]!;
+    s2 = delta[s2 + byteClass[buf[c + k]!]!]!;
+    s3 = delta[s3 + byteClass[buf[d + k]!]!]!;
+    if ((s0 | s1 | s2 | s3) < 0) {
+      if (s0 < 0) events[0]!.push(a + k, (s0 = -s0 - KIND_OUT));
+      if (s1 < 0) events[1]!.push(b + k, (s1 = -s1 - KIND_OUT));
+      if (s2 < 0) events[2]!.push(c + k, (s2 = -s2 - KIND_OUT));
+      if (s3 < 0) events[3]!.push(d + k, (s3 = -s3 - KIND_OUT));
     }
   }
-  // The longer half's rest, alone.
-  const [rest, restEnd, events, start] = aEnd - a > n ? [a + n, aEnd, eventsA, s] : [b + n, bEnd, eventsB, t];
-  let u = start;
-  for (let i = rest; i < restEnd; i++) {
-    u = delta[u + byteClass[buf[i]!]!]!;
-    if (u < 0) {
-      u = -u - KIND_OUT;
-      events.push(i, u);
+  // Each segment's rest, alone.
+  const states = [s0, s1, s2, s3];
+  for (let j = 0; j < 4; j++) {
+    let u = states[j]!;
+    for (let i = starts[j]! + n; i < ends[j]!; i++) {
+      u = delta[u + byteClass[buf[i]!]!]!;
+      if (u < 0) events[j]!.push(i, (u = -u - KIND_OUT));
     }
   }
 }
@@ -396,10 +397,10 @@ export class ByteDiagnosis {
       end = Math.max(buf.lastIndexOf(0x0a, end - 1), buf.lastIndexOf(0x0d, end - 1)) + 1;
     }
     const from = this.scannedUpTo - base;
-    if (end - from >= TWO_STREAMS_MIN && this.state === 0) {
+    if (end - from >= STREAMS_MIN && this.state === 0) {
       const block = buf.subarray(from, end);
       if (block.indexOf(0x0d) === -1 && block.indexOf(0x1b) === -1) {
-        this.scanTwoStreams(buf, from, end);
+        this.scanStreams(buf, from, end);
         this.scannedUpTo = base + end;
         if (last) this.endLine(buf, this.lineStart - base, end, true);
         return;
@@ -447,19 +448,23 @@ export class ByteDiagnosis {
   }
 
   /**
-   * A block with no CR and no ESC: the automaton runs over its two halves at once (two
-   * independent chains of table loads keep the CPU busier than one), noting where keywords end;
+   * A block with no CR and no ESC: the automaton runs over four parts of it at once (see
+   * runFourStreams), noting where keywords end;
    * then lines are walked with the native LF search, in order, as the one-stream loop does.
    */
-  private scanTwoStreams(buf: Buffer, from: number, end: number): void {
+  private scanStreams(buf: Buffer, from: number, end: number): void {
     const base = this.curBase;
-    const half = from + ((end - from) >> 1);
-    const rel = buf.subarray(half, end).indexOf(0x0a);
-    const mid = rel === -1 ? end : half + rel + 1;
-    const events: number[] = [];
-    const eventsB: number[] = [];
-    runTwoStreams(this.auto.lineBlind(), this.auto.byteClass, buf, from, mid, mid, end, events, eventsB);
-    for (const e of eventsB) events.push(e);
+    // Four segments that start at line starts (a segment may be empty).
+    const starts = [from];
+    for (let j = 1; j < 4; j++) {
+      const at = Math.max(starts[j - 1]!, from + (((end - from) * j) >> 2));
+      const rel = buf.subarray(at, end).indexOf(0x0a);
+      starts.push(rel === -1 ? end : at + rel + 1);
+    }
+    const ends = [starts[1]!, starts[2]!, starts[3]!, end];
+    const perStream: number[][] = [[], [], [], []];
+    runFourStreams(this.auto.lineBlind(), this.auto.byteClass, buf, starts, ends, perStream);
+    const events = perStream.flat();
     let ev = 0;
     let pos = from;
     for (;;) {
