@@ -126,6 +126,7 @@ async function main(): Promise<void> {
       "",
       `buildx-fix bench — best of ${RUNS} (3 for logs over 50 MB), whole processes; ${cpu}, load average ${load}`,
       `node -e 0: ${fmtMs(node0.ms)}, ${fmtMb(node0.rssMb)}${hasRg ? "" : "; ripgrep: not installed, its columns skipped (apt-get install -y ripgrep)"}`,
+      `logs: ${logs.map(({ file }) => `${file.replace(`${PACKAGE_ROOT}/`, "")} (${statSync(file).size} bytes)`).join(", ")}`,
       "",
       ...rows,
       "",

@@ -13,8 +13,9 @@
 //
 // Whatever the pre-pass does not model exactly makes it give up (BailOut), and the caller
 // runs the string path on the whole log: an ANSI OSC sequence or Slack link that could span
-// lines, a `notInRun` rule that matched (it reads its whole run), a window reaching further
-// back than the two blocks kept, a UTF-16 log with lone surrogates.
+// lines, a `notInRun` rule that matched (it reads its whole run) and is not ruled out by its
+// `whenNot` conditions, a window reaching further back than the two blocks kept, a UTF-16 log
+// with lone surrogates.
 import type { LoadedRule } from "../rules/load.js";
 import type { Condition } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
@@ -46,8 +47,10 @@ interface MatcherPlan {
   readonly any: RegExp[];
   before: number;
   after: number;
-  /** `notInRun` reads the whole run: the pre-pass does not keep runs, so it gives up. */
+  /** `notInRun` reads the whole run: the pre-pass does not keep runs, so it gives up... */
   wholeRun: boolean;
+  /** ...unless one of these conditions holds: then the engine drops the matcher anyway. */
+  whenNot: Condition[];
 }
 
 interface KeywordPlan {
@@ -89,6 +92,7 @@ class Plan {
           before: Math.max(widest, spec.showStepErrors ? STEP_LOOKBACK : 0) + MARGIN,
           after: widest + MARGIN,
           wholeRun: spec.notInRun.length > 0,
+          whenNot: spec.whenNot,
         };
         maxBefore = Math.max(maxBefore, m.before);
         for (const k of spec.keywords) entry(k).matchers.push(m);
@@ -273,6 +277,8 @@ export class ByteDiagnosis {
   private readonly kept: Float64Array;
   private readonly keptText: Array<string | undefined>;
 
+  /** Matchers with `notInRun` whose patterns matched a line (see finish). */
+  private readonly wholeRunHits: MatcherPlan[] = [];
   private lineNo = 1;
   private lineStart = 0;
   /** Just past the last CR and any ANSI sequences right after it: an LF there ends no line. */
@@ -354,6 +360,11 @@ export class ByteDiagnosis {
     this.scanBlock(true);
     for (let n = this.lineNo - this.ringSize + 2; n <= this.lineNo; n++) this.flush(n);
     this.checkInput();
+    // Conditions only accumulate, and the shadow's are a subset of the engine's: a `whenNot`
+    // condition seen means the engine drops the matcher, so its run need not be read.
+    for (const m of this.wholeRunHits) {
+      if (!m.whenNot.some((c) => this.shadow.conditions.has(c))) throw new BailOut("a notInRun rule matched: it reads its whole run");
+    }
     const lang = this.opts.lang && this.opts.lang !== "auto" ? this.opts.lang : this.language();
     const text = prepareText(this.reduced.lines.join("\n"));
     this.opts.onReduced?.(this.reduced.lines.length, text.length);
@@ -528,7 +539,7 @@ export class ByteDiagnosis {
         for (const k of found) {
           for (const m of this.plan.keywords[k]!.matchers) {
             if (!m.any.some((re) => re.test(clean.text))) continue;
-            if (m.wholeRun) throw new BailOut("a notInRun rule matched: it reads its whole run");
+            if (m.wholeRun) this.wholeRunHits.push(m);
             effect = true;
             before = Math.max(before, m.before);
             after = Math.max(after, m.after);
