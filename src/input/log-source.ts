@@ -14,6 +14,8 @@ import type { DiagnoseResult } from "../engine/types.js";
 import { LogTooLargeError, decodeLog } from "./decode-log.js";
 
 const READ_CHUNK = 1024 * 1024;
+/** Small gzip chunks: each is a new buffer, and many large ones in flight raise the peak RSS. */
+const GZIP_CHUNK = 64 * 1024;
 /** stdin beyond this goes to a temporary file, so that memory stays flat and it can be re-read. */
 const SPOOL_BYTES = 8 * 1024 * 1024;
 
@@ -65,8 +67,8 @@ export class LogSource {
   private async pumpSettled(sink: Sink, maxBytes: number): Promise<void> {
     const first = this.buffer ?? readHead(this.file!);
     if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
-      const gunzip = createGunzip({ chunkSize: READ_CHUNK });
-      const input: Readable = this.file ? createReadStream(this.file, { highWaterMark: READ_CHUNK }) : bufferStream(this.buffer!);
+      const gunzip = createGunzip({ chunkSize: GZIP_CHUNK });
+      const input: Readable = this.file ? createReadStream(this.file, { highWaterMark: GZIP_CHUNK }) : bufferStream(this.buffer!);
       input.on("error", (err) => gunzip.destroy(err));
       input.pipe(gunzip);
       const unpacked = new Unpacked(sink, maxBytes, () => new LogTooLargeError(maxBytes + 1, maxBytes));
