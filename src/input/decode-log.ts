@@ -23,6 +23,11 @@ export function formatBytes(n: number): string {
 
 export const DEFAULT_MAX_LOG_BYTES = 50 * 1024 * 1024;
 
+/** A cut-off download or a damaged file: unreadable input, said in one line everywhere. */
+export function gzipInputError(err: unknown): InputError {
+  return new InputError("BINARY_INPUT", `the gzip data is truncated or corrupt (${(err as Error).message})`);
+}
+
 export function decodeLog(bytes: Buffer, maxBytes = DEFAULT_MAX_LOG_BYTES): string {
   let data = bytes;
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
@@ -30,8 +35,7 @@ export function decodeLog(bytes: Buffer, maxBytes = DEFAULT_MAX_LOG_BYTES): stri
       data = gunzipSync(data, { maxOutputLength: maxBytes + 1 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw new LogTooLargeError(maxBytes + 1, maxBytes);
-      // A cut-off download or a damaged file: unreadable input, said in one line everywhere.
-      throw new InputError("BINARY_INPUT", `the gzip data is truncated or corrupt (${(err as Error).message})`);
+      throw gzipInputError(err);
     }
   }
   if (data.length > maxBytes) throw new LogTooLargeError(data.length, maxBytes);

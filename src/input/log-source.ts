@@ -11,7 +11,7 @@ import { createGunzip } from "node:zlib";
 import { BailOut, ByteDiagnosis, type ByteScanOptions } from "../engine/byte-path.js";
 import type { RuleEngine } from "../engine/engine.js";
 import type { DiagnoseResult } from "../engine/types.js";
-import { LogTooLargeError, decodeLog } from "./decode-log.js";
+import { LogTooLargeError, decodeLog, gzipInputError } from "./decode-log.js";
 
 const READ_CHUNK = 1024 * 1024;
 /** Small gzip chunks: each is a new buffer, and many large ones in flight raise the peak RSS. */
@@ -72,7 +72,13 @@ export class LogSource {
       input.on("error", (err) => gunzip.destroy(err));
       input.pipe(gunzip);
       const unpacked = new Unpacked(sink, maxBytes, () => new LogTooLargeError(maxBytes + 1, maxBytes));
-      for await (const chunk of gunzip) unpacked.write(chunk as Buffer);
+      try {
+        for await (const chunk of gunzip) unpacked.write(chunk as Buffer);
+      } catch (err) {
+        // zlib's own errors (Z_BUF_ERROR, Z_DATA_ERROR) mean a damaged file; the cap's and the sink's pass through.
+        if ((err as NodeJS.ErrnoException).code?.startsWith("Z_")) throw gzipInputError(err);
+        throw err;
+      }
       unpacked.end();
       return;
     }

@@ -11,8 +11,9 @@ import type { LinkAllowlist } from "./links.js";
 import type { LlmAnswer } from "./schema.js";
 import type { WindowLine } from "./window.js";
 
-/** The rule id of an AI answer that names no known rule. */
-export const LLM_RULE_ID = "llm-suggestion";
+import { LLM_RULE_ID } from "../renderers/llm-rule-id.js";
+
+export { LLM_RULE_ID };
 
 const MAX_DOCS = 5;
 const MAX_FIX = 4;

@@ -1,7 +1,7 @@
 // Where a rule's page lives: `${PUBLIC_URL}/rules/<id>` on the bot's web console. Every
 // surface (Slack, Discord, CLI, CI alerts) links an answer's rule through this one helper;
 // without PUBLIC_URL (or for an AI answer that names no rule) there is no link.
-import { LLM_RULE_ID } from "../llm/suggestion.js";
+import { LLM_RULE_ID } from "./llm-rule-id.js";
 
 /** The shape of a rule id (rules/schema.ts RULE_ID; not imported so that renderers do not load zod). */
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
