@@ -22,7 +22,7 @@ const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
 async function main(): Promise<void> {
   const config = loadConfig();
   const engine = createEngine({ extraDirs: config.rulesDirs });
-  const store = Store.create(config.KEYV_URL, log);
+  const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   // Chat adapters register here (Slack, Discord); with none running, the bot is
   // in local mode.
   const adapters: string[] = [];

@@ -134,6 +134,9 @@ export class FakeSlack {
     };
   }
 
+  /** Calls of these methods are recorded but never answered (a Slack that hangs), until released. */
+  readonly held = new Set<string>();
+
   /** The next call of `method` (to `channel`, if given) answers 429 with Retry-After: 1. */
   rateLimitNext(method: string, channel?: string): void {
     this.rateLimited.push({ method, channel });
@@ -194,6 +197,10 @@ export class FakeSlack {
       this.rateLimited.splice(limited, 1);
       this.calls.push({ method, body, raw, headers: req.headers, status: 429 });
       return this.json(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
+    }
+    if (this.held.has(method)) {
+      this.calls.push({ method, body, raw, headers: req.headers, status: 0 });
+      return;
     }
     const call: Call = { method, body, raw, headers: req.headers, status: 200 };
     this.calls.push(call);

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const configured = discordConfigured(config);
   if (!configured.ok) throw new ConfigError(configured.why ?? "set DISCORD_TOKEN and DISCORD_APPLICATION_ID");
   const engine = createEngine({ extraDirs: config.rulesDirs });
-  const store = Store.create(config.KEYV_URL, log);
+  const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   const service = new BotService(engine, store);
   const adapter = createDiscordAdapter({ config, service, log, registerCommands: false })!;
   await adapter.start();

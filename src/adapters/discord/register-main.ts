@@ -25,7 +25,7 @@ async function main(): Promise<number> {
     log.fatal("set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your application → Bot / General Information)");
     return 2;
   }
-  const store = Store.create(config.KEYV_URL, log);
+  const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   try {
     const rest = restClient(config.DISCORD_API_URL, config.DISCORD_TOKEN);
     const n = await registerCommands({ rest, applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID }, store);

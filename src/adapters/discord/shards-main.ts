@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (!configured.ok) throw new ConfigError(configured.why ?? "set DISCORD_TOKEN and DISCORD_APPLICATION_ID");
   if (!config.KEYV_URL) log.warn("KEYV_URL is not set: every shard keeps its own dedupe, feedback, stats and settings; use Redis to share them");
   const rest = restClient(config.DISCORD_API_URL, config.DISCORD_TOKEN!);
-  const store = Store.create(config.KEYV_URL, log);
+  const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   try {
     await ensureCommands({ rest, applicationId: config.DISCORD_APPLICATION_ID!, guildId: config.DISCORD_GUILD_ID }, store, log);
   } catch (err) {
