@@ -4,6 +4,7 @@
 // terminal, opens the terminal chat.
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
+import { redactingLogOptions } from "./redact/log.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { createEngine } from "./engine/index.js";
 import { RuleLoadError } from "./rules/errors.js";
@@ -17,7 +18,7 @@ import { setupCiAlerts } from "./alerts/index.js";
 import { createHttpApp } from "./server/http.js";
 import { Store } from "./store/store.js";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
+const log = pino({ level: process.env.LOG_LEVEL ?? "info", ...redactingLogOptions });
 
 async function main(): Promise<void> {
   const config = loadConfig();

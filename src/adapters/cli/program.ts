@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { type DestinationStream, pino } from "pino";
+import { redactingLogOptions } from "../../redact/log.js";
 import { BotService } from "../../core/bot-service.js";
 import { createEngine, rulesDirsFromEnv } from "../../engine/index.js";
 import { InputError } from "../../engine/normalize.js";
@@ -158,7 +159,7 @@ async function llmFallbackFor(flag: boolean | undefined, io: CliIO): Promise<{ l
   }
   const { LlmFallback } = await import("../../llm/fallback.js");
   const level = io.env.LOG_LEVEL || "warn";
-  const log = pino({ level, base: { name: "buildx-fix" } }, io.stderr as unknown as DestinationStream);
+  const log = pino({ level, base: { name: "buildx-fix" }, ...redactingLogOptions }, io.stderr as unknown as DestinationStream);
   // The answer cache lives as long as the process: one question per distinct failure.
   const store = Store.create(undefined);
   return { llm: new LlmFallback({ config: setting.config, log, store }), store };

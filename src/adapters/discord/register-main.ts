@@ -3,12 +3,13 @@
 // start-up does not register them again. Exit code 0 when Discord accepted them, 1 when not,
 // 2 when the settings are missing or invalid.
 import { pino } from "pino";
+import { redactingLogOptions } from "../../redact/log.js";
 import { ConfigError, loadConfig } from "../../config/config.js";
 import { redact } from "../../redact/secrets.js";
 import { Store } from "../../store/store.js";
 import { registerCommands, restClient } from "./register.js";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
+const log = pino({ level: process.env.LOG_LEVEL ?? "info", ...redactingLogOptions });
 
 async function main(): Promise<number> {
   let config;

@@ -6,13 +6,14 @@
 import { fileURLToPath } from "node:url";
 import { type RESTGetAPIGatewayBotResult, Routes, ShardingManager } from "discord.js";
 import { pino } from "pino";
+import { redactingLogOptions } from "../../redact/log.js";
 import { ConfigError, loadConfig } from "../../config/config.js";
 import { redact } from "../../redact/secrets.js";
 import { Store } from "../../store/store.js";
 import { discordConfigured } from "./client.js";
 import { ensureCommands, restClient } from "./register.js";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
+const log = pino({ level: process.env.LOG_LEVEL ?? "info", ...redactingLogOptions });
 /** Discord lets `max_concurrency` sessions identify per 5 seconds. */
 const IDENTIFY_WINDOW_MS = 5500;
 
