@@ -242,13 +242,12 @@ export class BotService {
 
   /**
    * A fixed-window rate limit: true while `key` has been used fewer than `limit` times in the
-   * current window. The count is one atomic increment (Redis INCR), so instances sharing Redis
-   * together allow exactly `limit`. When the store is down, everything is allowed (answering
-   * beats silence).
+   * window that began with its first use. The count is one atomic increment (Redis INCR), so
+   * instances sharing Redis together allow exactly `limit`. When the store is down, everything
+   * is allowed (answering beats silence).
    */
   async allow(key: string, limit: number, windowMs: number): Promise<boolean> {
-    const window = Math.floor(Date.now() / windowMs);
-    const used = await this.store.incr(`rate:${key}:${window}`, windowMs);
+    const used = await this.store.incr(`rate:${key}`, windowMs);
     return used === undefined || used <= limit;
   }
 }

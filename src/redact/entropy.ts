@@ -32,5 +32,5 @@ export function looksSecret(v: string): boolean {
   // A path, a file name or a URL names where a secret is, not the secret.
   if (/^(?:\.{0,2}\/|~\/|[a-z]+:\/\/)/i.test(v) || /^[\w-]+\.(?:txt|json|ya?ml|pem|key|env|cfg|conf|ini|npmrc)$/i.test(v)) return false;
   const mixed = /[a-z]/i.test(v) && /\d/.test(v);
-  return shannon(v) >= 3.5 || (mixed && shannon(v) >= 2.5);
+  return shannon(v) >= 3 || (mixed && shannon(v) >= 2.5);
 }

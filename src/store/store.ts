@@ -34,7 +34,7 @@ const DEFAULT_PURGE_MS = 60_000;
 interface RedisCalls {
   set(k: string, v: string, o: { NX: true; PX: number }): Promise<string | null>;
   hGetAll(k: string): Promise<Record<string, string>>;
-  multi(): { incrBy(k: string, by: number): unknown; pExpire(k: string, ms: number): unknown; exec(): Promise<unknown[]> };
+  multi(): { set(k: string, v: string, o: { NX: true; PX: number }): unknown; incrBy(k: string, by: number): unknown; pExpire(k: string, ms: number): unknown; exec(): Promise<unknown[]> };
 }
 
 class StoreTimeout extends Error {
@@ -230,23 +230,25 @@ export class Store {
   }
 
   /**
-   * Adds `by` to the counter `key` and returns its new value, atomically across instances
-   * (Redis INCRBY, with the expiry set in the same transaction) or in-process. Undefined when
-   * the store is down. `ttlMs` is renewed by each call.
+   * Adds `by` to the counter `key` and returns its new value, atomically across instances or
+   * in-process. The counter lives `ttlMs` from its first increment (a window that starts with
+   * its first use: a burst cannot straddle two windows). Undefined when the store is down.
    */
   async incr(key: string, ttlMs: number, by = 1): Promise<number | undefined> {
     if (this.local) {
       const k = `count:${key}`;
-      const n = ((this.local.get<number>(k) ?? 0) as number) + by;
-      this.local.set(k, n, ttlMs);
-      return n;
+      const c = this.local.get<{ n: number }>(k);
+      if (c) return (c.n += by);
+      this.local.set(k, { n: by }, ttlMs);
+      return by;
     }
     const r = await this.run(async () => {
+      // One transaction: create with its expiry if absent (SET NX PX), then INCRBY, which keeps it.
       const tx = (await this.client()).multi();
       const k = this.redisKey(`count:${key}`);
+      tx.set(k, "0", { NX: true, PX: ttlMs });
       tx.incrBy(k, by);
-      tx.pExpire(k, ttlMs);
-      const [n] = await tx.exec();
+      const [, n] = await tx.exec();
       return Number(n);
     }, undefined);
     return r.value;
