@@ -4,6 +4,7 @@
 // terminal, opens the terminal chat.
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
+import { redactingLogOptions } from "./redact/log.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { createEngine } from "./engine/index.js";
 import { RuleLoadError } from "./rules/errors.js";
@@ -19,12 +20,12 @@ import { listenLimited } from "./server/listen.js";
 import { mountWebConsole } from "./web/index.js";
 import { Store } from "./store/store.js";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
+const log = pino({ level: process.env.LOG_LEVEL ?? "info", ...redactingLogOptions });
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const engine = createEngine({ extraDirs: config.rulesDirs });
-  const store = Store.create(config.KEYV_URL, log);
+  const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   // Chat adapters register here (Slack, Discord); with none running, the bot is
   // in local mode.
   const adapters: string[] = [];

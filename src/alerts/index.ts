@@ -7,7 +7,8 @@ import { GitHubClient } from "../adapters/github/client.js";
 import { mountGithubWebhook } from "../adapters/github/webhook.js";
 import type { Config } from "../config/config.js";
 import type { BotService } from "../core/bot-service.js";
-import { AlertService } from "./alert-service.js";
+import { Journal } from "../store/journal.js";
+import { AlertService, type JournaledAlert } from "./alert-service.js";
 import { type ChatPoster, DiscordPoster, SlackPoster } from "./chat.js";
 import type { RetryPolicy } from "./retry.js";
 import { logHostPolicy } from "./log-hosts.js";
@@ -37,7 +38,10 @@ export function setupCiAlerts(opts: CiAlertsOptions): CiAlerts | undefined {
   const posters: { slack?: ChatPoster; discord?: ChatPoster } = {};
   if (config.SLACK_BOT_TOKEN) posters.slack = new SlackPoster(config, log);
   if (config.DISCORD_TOKEN) posters.discord = new DiscordPoster(config);
-  const alerts = new AlertService({ service, log, routes: loadRoutes(config), posters, windowMs: config.CI_ALERT_DEDUPE_MS, ...(opts.retry ? { retry: opts.retry } : {}) });
+  const journal = Journal.open<JournaledAlert>(config.DATA_DIR, "ci-alerts");
+  const alerts = new AlertService({ service, log, routes: loadRoutes(config), posters, windowMs: config.CI_ALERT_DEDUPE_MS, journal, ...(opts.retry ? { retry: opts.retry } : {}) });
+  const replayed = alerts.replay();
+  if (replayed) log.warn({ alerts: replayed, journal: journal.path }, "delivering CI alerts accepted before the restart");
   const endpoints: string[] = [];
   // One cap on webhook bodies in flight for both endpoints: unauthenticated bytes cost memory.
   const gate = new InFlightGate(config.WEBHOOK_MAX_CONCURRENT);

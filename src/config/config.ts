@@ -11,6 +11,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RULES_DIR: z.string().optional(),
   KEYV_URL: z.string().optional(),
+  /** One state-store operation longer than this counts as the store being down (answer without it). */
+  STORE_TIMEOUT_MS: z.coerce.number().int().positive().default(250),
+  /** Where accepted CI alerts are journaled until posted (replayed after a restart). */
+  DATA_DIR: z.string().default("data"),
   /** The optional LLM fallback: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, LLM_* (src/llm/config.ts). */
   ...llmEnvShape,
   MAX_LOG_BYTES: bytes.default(50 * 1024 * 1024),

@@ -266,7 +266,8 @@ export class RuleEngine {
     if (m.variant) facts.variant = m.variant;
     const safe = redactRecord(facts);
     const evidence: Evidence[] = hits
-      .map((h, i) => ({ line: lines[i] ?? 0, text: redact(h.text.length > 500 ? `${h.text.slice(0, 500)} …` : h.text) }))
+      // Masked before it is cut: a secret across the cut would otherwise leave its first half.
+      .map((h, i) => ({ line: lines[i] ?? 0, text: cutEvidence(redact(h.text)) }))
       .sort((a, b) => a.line - b.line);
     // Outside a Docker log the same words mean something else: never be confident there.
     const confidence: Confidence = dockerLog ? m.confidence : "low";
@@ -284,4 +285,8 @@ export class RuleEngine {
     if (m.variant) d.variant = m.variant;
     return d;
   }
+}
+
+function cutEvidence(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)} …` : text;
 }

@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 // Only what `diagnose` needs is imported up front; the YAML loader, the store, pino, the LLM
 // client and the alert code load when a command uses them (start-up is most of a short log's time).
+import { redactingLogOptions } from "../../redact/log.js";
 import { InputError } from "../../engine/normalize.js";
 import { openEngine, rulesDirsFromEnv } from "../../engine/open-engine.js";
 import { RuleLoadError } from "../../rules/errors.js";
@@ -166,7 +167,7 @@ async function llmFallbackFor(flag: boolean | undefined, io: CliIO): Promise<{ l
   }
   const { LlmFallback } = await import("../../llm/fallback.js");
   const level = io.env.LOG_LEVEL || "warn";
-  const log = pino({ level, base: { name: "buildx-fix" } }, io.stderr as unknown as import("pino").DestinationStream);
+  const log = pino({ level, base: { name: "buildx-fix" }, ...redactingLogOptions }, io.stderr as unknown as import("pino").DestinationStream);
   // The answer cache lives as long as the process: one question per distinct failure.
   const store = Store.create(undefined);
   return { llm: new LlmFallback({ config: setting.config, log, store }), store };

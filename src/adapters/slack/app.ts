@@ -61,7 +61,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter | un
     clientOptions: {
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
       retryConfig: { ...SLACK_RETRY },
-      rejectRateLimitedCalls: false,
+      // A 429 fails that call only (backoff.ts retries it per method and channel); without this
+      // the client pauses every call, in every channel, for the Retry-After.
+      rejectRateLimitedCalls: true,
     },
   });
   const deps: SlackDeps = { service, config, log: log.child({ component: "slack" }), report: reporter(log, opts.onHandled), serial: keyedQueue(), afterAck: afterAckQueue({ pressure }) };
