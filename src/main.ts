@@ -4,6 +4,7 @@
 // terminal, opens the terminal chat.
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
+import { redactingLogOptions } from "./redact/log.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { createEngine } from "./engine/index.js";
 import { RuleLoadError } from "./rules/errors.js";
@@ -15,14 +16,16 @@ import { BotService } from "./core/bot-service.js";
 import { PACKAGE_VERSION } from "./package-info.js";
 import { setupCiAlerts } from "./alerts/index.js";
 import { createHttpApp } from "./server/http.js";
+import { listenLimited } from "./server/listen.js";
+import { mountWebConsole } from "./web/index.js";
 import { Store } from "./store/store.js";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
+const log = pino({ level: process.env.LOG_LEVEL ?? "info", ...redactingLogOptions });
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const engine = createEngine({ extraDirs: config.rulesDirs });
-  const store = Store.create(config.KEYV_URL, log);
+  const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   // Chat adapters register here (Slack, Discord); with none running, the bot is
   // in local mode.
   const adapters: string[] = [];
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
   const service = new BotService(engine, store, llm);
   const ci = setupCiAlerts({ config, service, log, http: app });
   if (ci) log.info({ endpoints: ci.endpoints }, `CI alerts on ${ci.endpoints.join(" and ")}`);
+  mountWebConsole(app, { config, service, log });
 
   const slackChoice = chooseSlackMode(config);
   if (slackChoice.mode === undefined && slackChoice.why) log.warn(`Slack adapter not started: ${slackChoice.why}`);
@@ -56,11 +60,7 @@ async function main(): Promise<void> {
     const why = config.chatTokens.length ? "no chat adapter running" : "no chat tokens (SLACK_BOT_TOKEN, SLACK_APP_TOKEN, DISCORD_TOKEN)";
     log.info(`${why}: running in local mode with ${store.kind === "memory" ? "in-process" : "Redis"} storage`);
   }
-  const server = app.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
+  const server = await listenLimited(app, config, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
   log.info({ port, rules: engine.rules.length, store: store.kind }, `buildx-fix listening on http://localhost:${port} (GET /healthz)`);
 

@@ -1,7 +1,7 @@
 // The LLM fallback end to end through BotService.answer: the real openai SDK against a fake
 // OpenAI-compatible server on 127.0.0.1 (test/helpers/fake-openai.ts).
 import { readFileSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { pino } from "pino";
 import { BotService } from "../src/core/bot-service.js";
 import { loadConfig } from "../src/config/config.js";
@@ -287,11 +287,24 @@ describe("failures", () => {
     expect(logs.find((l) => l.kind === "timeout")).toBeDefined();
   });
 
-  it("retries a timeout at most once", async () => {
-    const { service } = rig({ timeoutMs: 150, maxRetries: 1 });
-    fake.script({ hang: true }, { hang: true }, { content: answerContent() });
+  it("has one deadline for the whole question: a hang uses it up, no retry after it", async () => {
+    const { service, llm } = rig({ timeoutMs: 150, maxRetries: 1 });
+    fake.script({ hang: true }, { content: answerContent() });
     expect(await service.answer(unknownLog())).toEqual(rulesOnly(unknownLog()));
-    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests).toHaveLength(1);
+    expect(llm.metrics()).toMatchObject({ questions: 1, requests: 1, failures: 1 });
+  });
+
+  it("cuts a reply whose headers came but whose body stalls, at LLM_TIMEOUT_MS", async () => {
+    // Before the deadline covered the body, this waited for the stalled body (minutes) and the
+    // test ran into vitest's 30 s limit.
+    const { service, llm, logs } = rig({ timeoutMs: 300, maxRetries: 1 });
+    fake.script({ stallBody: true, content: answerContent() }, { stallBody: true, content: answerContent() });
+    const text = unknownLog("stall");
+    expect(await service.answer(text)).toEqual(rulesOnly(text));
+    expect(llm.metrics()).toMatchObject({ questions: 1, failures: 1, answered: 0 });
+    expect(logs.find((l) => l.kind === "timeout")).toBeDefined();
+    await vi.waitFor(() => expect(fake.abandoned).toBe(fake.requests.length));
   });
 
   it("retries a 500 once: a second 500 gives the rules' answer", async () => {

@@ -198,7 +198,8 @@ describe("what is sent to the model", () => {
         fix: [{ description: "Log in with ghp_EchoEchoEchoEchoEchoEchoEchoEcho1234", command: "docker login -u ci -p EchoedPassw0rd ghcr.io" }],
       }),
     });
-    const d = (await service.answer(log("#6 0.1 noise"))).result.diagnoses[0]!;
+    // The image's registry is in the log, so the model may name it in a command.
+    const d = (await service.answer(log("#6 0.1 noise").replace("acme/api:1.2", "ghcr.io/acme/api:1.2"))).result.diagnoses[0]!;
     expect(JSON.stringify(d)).not.toContain("EchoedPassw0rd");
     expect(JSON.stringify(d)).not.toContain("ghp_EchoEcho");
     expect(d.fix[0]!.command).toBe("docker login -u ci -p **** ghcr.io");

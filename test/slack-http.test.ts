@@ -422,6 +422,19 @@ describe("Slack's own rate limit", () => {
     expect(attempts.map((c) => c.status)).toEqual([429, 200]);
     expect(header(post)).toMatch(/--load/);
   });
+
+  it("pauses only the rate-limited channel: others are answered meanwhile", async () => {
+    // Slack asks channel A to wait 20 s. The Web API client used to pause every call for it,
+    // so channel B's answer waited too (and `postTo` gave up after 10 s).
+    const a = channel();
+    const b = channel();
+    fake.rateLimitNext("chat.postMessage", a, 20);
+    await bot.command(LOAD_LOG.replace("shuangpin", "chana"), { channel_id: a });
+    await until(() => fake.calls.find((c) => c.method === "chat.postMessage" && c.body.channel === a && c.status === 429), "channel A rate limited");
+    await bot.command(LOAD_LOG.replace("shuangpin", "chanb"), { channel_id: b });
+    expect(header(await postTo(b))).toMatch(/--load/);
+    expect(fake.callsTo("chat.postMessage").filter((c) => c.body.channel === a)).toHaveLength(0);
+  });
 });
 
 describe("per-user and per-channel limits", () => {

@@ -16,6 +16,17 @@ function contract(make: () => Store) {
     await store.close();
   });
 
+  it("counts atomically: 50 concurrent increments give 1..50, and hash fields add up", async () => {
+    const store = make();
+    const key = `t:${randomUUID()}`;
+    const got = await Promise.all(Array.from({ length: 50 }, () => store.incr(key, 60_000)));
+    expect([...got].sort((a, b) => a! - b!)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.hincr(`h:${key}`, i % 3 === 0 ? "wrong" : "fixed")));
+    await store.hincr(`h:${key}`, "wrong", -1);
+    expect(await store.hgetall(`h:${key}`)).toEqual({ fixed: 20, wrong: 9 });
+    await store.close();
+  });
+
   it("lets values expire", async () => {
     const store = make();
     const key = `t:${randomUUID()}`;
@@ -28,6 +39,19 @@ function contract(make: () => Store) {
 
 describe("in-process store", () => {
   contract(() => Store.create(undefined));
+  it("drops expired entries that nobody reads again", async () => {
+    // A plain Map kept each answer's state (~3.7 KB) forever: only a read of an expired key removed it.
+    const store = Store.create(undefined, undefined, "t-purge", { purgeIntervalMs: 20 });
+    await Promise.all(Array.from({ length: 300 }, (_, i) => store.set(`k${i}`, { answer: "x".repeat(100) }, 10)));
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.incr(`c${i}`, 10)));
+    await store.set("kept", 1);
+    expect(store.localEntries()).toBe(401);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(store.localEntries()).toBe(1);
+    expect(await store.get("kept")).toBe(1);
+    await store.close();
+  });
+
   it("refuses a KEYV_URL it cannot serve", () => {
     expect(() => Store.create("sqlite://x.db")).toThrow(/redis:\/\//);
   });

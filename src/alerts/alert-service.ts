@@ -15,6 +15,14 @@ import { slackHeadline, discordHeadline, unreadableLead } from "./render.js";
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from "./retry.js";
 import { type AlertRoutes, type Platform, type Target, targetKey } from "./routing.js";
 import type { AlertMeta } from "./schema.js";
+import type { Journal } from "../store/journal.js";
+
+/** What the write-ahead journal keeps of an accepted alert until it is posted. */
+export interface JournaledAlert {
+  log: string;
+  meta: AlertMeta;
+  targets: Target[];
+}
 
 const DAY = 24 * 60 * 60 * 1000;
 /** The most repeats counted within one window (then "seen 1000 times" stays). */
@@ -29,6 +37,8 @@ export interface AlertServiceOptions {
   retry?: RetryPolicy;
   /** How long a repeat waits for the first alert to be posted (by this or another instance). */
   firstPostWaitMs?: number;
+  /** Accepted alerts are written here before the 202 and replayed after a restart. */
+  journal?: Journal<JournaledAlert>;
 }
 
 export interface Accepted {
@@ -69,7 +79,9 @@ export class AlertService {
     const id = randomBytes(9).toString("base64url");
     const top = diagnosed.result.diagnoses[0];
     const t = messages(diagnosed.result.lang);
-    this.background(this.deliver(id, diagnosed, meta, targets));
+    // On disk before the caller hears 202 (a failing disk makes this throw: a 500, not a lost alert).
+    this.o.journal?.add(id, { log, meta, targets });
+    this.background(this.deliverJournaled(id, diagnosed, meta, targets));
     return { id, ruleId: top?.ruleId ?? null, summary: top?.summary ?? (diagnosed.result.dockerLog ? t.noCause : t.notDocker) };
   }
 
@@ -86,6 +98,24 @@ export class AlertService {
         }
       })(),
     );
+  }
+
+  /** Delivers the alerts a previous run accepted but had not posted; returns how many. */
+  replay(): number {
+    const left = this.o.journal?.recovered ?? [];
+    for (const { id, job } of left) {
+      this.o.log.info({ alert: id, repo: job.meta.repo }, "CI alert accepted before a restart: delivering it now");
+      this.background(this.deliverJournaled(id, this.o.service.diagnose(job.log), job.meta, job.targets));
+    }
+    return left.length;
+  }
+
+  private async deliverJournaled(id: string, diagnosed: Diagnosed, meta: AlertMeta, targets: Target[]): Promise<void> {
+    try {
+      await this.deliver(id, diagnosed, meta, targets);
+    } finally {
+      this.o.journal?.done(id);
+    }
   }
 
   /** Resolves when every alert accepted so far has been posted or given up. */

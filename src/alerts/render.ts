@@ -63,7 +63,7 @@ export function renderSlackAlert(result: DiagnoseResult, meta: AlertMeta, answer
   const answer = renderSlackAnswer(result, { answerId });
   const head: KnownBlock = { type: "section", block_id: "bxf_ci_alert", text: { type: "mrkdwn", text: slackHeadline(meta, result.lang) } };
   const p = parts(meta);
-  const lead = `${text[result.lang].failed}${p.repo ? ` in ${p.repo}` : ""}${p.branch ? ` (${p.branch})` : ""}`;
+  const lead = `${text[result.lang].failed}${p.repo ? ` in ${escapeMrkdwn(p.repo)}` : ""}${p.branch ? ` (${escapeMrkdwn(p.branch)})` : ""}`;
   return { text: clip(`${lead}\n${answer.text}`, 3000), blocks: [head, ...answer.blocks] };
 }
 

@@ -9,6 +9,7 @@ import { LLM_RULE_ID } from "../llm/suggestion.js";
 import { redact } from "../redact/secrets.js";
 import type { Store } from "../store/store.js";
 import { fingerprintResult } from "./fingerprint.js";
+import { StatsHistory } from "./stats-history.js";
 
 export type Vote = "fixed" | "wrong";
 
@@ -32,6 +33,8 @@ export interface DedupeHit<Ref> {
 export interface AnswerOptions extends DiagnoseOptions {
   /** false: the rules only. Default: the LLM fallback when one is configured. */
   llm?: boolean | undefined;
+  /** false: keep no masked sample of an AI-answered log for later "Wrong" votes (the web console, unless shared). */
+  keepSample?: boolean | undefined;
 }
 
 /** A failure no rule knows that people marked "Wrong" on its AI answer. */
@@ -63,12 +66,17 @@ const KEEP_VOTES_MS = 90 * 24 * HOUR;
 const MAX_UNKNOWN = 200;
 
 export class BotService {
+  /** Answers per rule and day, for the web console's stats over time. */
+  readonly history: StatsHistory;
+
   constructor(
     readonly engine: RuleEngine,
     readonly store: Store,
     /** The optional LLM fallback (configured with OPENAI_*); without it `answer` is `diagnose`. */
     readonly llm?: LlmFallback,
-  ) {}
+  ) {
+    this.history = new StatsHistory(store);
+  }
 
   /** Whether words next to a mention are (part of) a build log rather than a request. */
   holdsLog(text: string): boolean {
@@ -103,7 +111,7 @@ export class BotService {
       const outcome = await this.llm.suggest({ text, result: r, fingerprint: base.fingerprint, rules });
       if (outcome.kind !== "answered") return base;
       const ai = outcome.diagnosis;
-      await this.store.set<UnknownSample>(`unknown-sample:${base.fingerprint}`, { title: ai.title, sample: outcome.sample }, KEEP_VOTES_MS);
+      if (opts.keepSample !== false) await this.store.set<UnknownSample>(`unknown-sample:${base.fingerprint}`, { title: ai.title, sample: outcome.sample }, KEEP_VOTES_MS);
       const result: DiagnoseResult = { ...r, source: "llm", diagnoses: [ai, ...r.diagnoses.filter((d) => d.ruleId !== ai.ruleId)] };
       return { result, fingerprint: base.fingerprint };
     } catch {
@@ -128,7 +136,7 @@ export class BotService {
   async recordVote(workspace: string, answerId: string, ruleId: string, user: string, vote: Vote): Promise<{ fixed: number; wrong: number }> {
     const meta = await this.store.get<AnswerMeta>(`answer:${workspace}:${answerId}`);
     const isAi = meta?.source === "llm";
-    const before = (await this.store.get<Record<string, Vote>>(`vote:${workspace}:${answerId}`))?.[user];
+    const before = await this.store.get<Vote>(`vote:${workspace}:${answerId}:${user}`);
     const tally = await this.recordFeedback(workspace, answerId, isAi ? LLM_RULE_ID : ruleId, user, vote);
     if (isAi && before !== vote) {
       if (vote === "wrong") await this.bumpUnknown(workspace, meta.fingerprint, 1);
@@ -189,6 +197,7 @@ export class BotService {
   /** Counts an answer given, per workspace and rule. */
   async recordHit(workspace: string, ruleId: string): Promise<void> {
     await this.bump(workspace, ruleId, "hits");
+    await this.history.record(workspace, ruleId);
   }
 
   /**
@@ -196,30 +205,40 @@ export class BotService {
    * vote instead of counting twice. Returns the answer's tally.
    */
   async recordFeedback(workspace: string, answerId: string, ruleId: string, user: string, vote: Vote): Promise<{ fixed: number; wrong: number }> {
-    const key = `vote:${workspace}:${answerId}`;
-    const votes = (await this.store.get<Record<string, Vote>>(key)) ?? {};
-    const before = votes[user];
+    // One key per person (a changed vote overwrites it) and an atomic tally per answer: votes
+    // of different people on different instances never overwrite each other.
+    const key = `vote:${workspace}:${answerId}:${user}`;
+    const tallyKey = `tally:${workspace}:${answerId}`;
+    const before = await this.store.get<Vote>(key);
     if (before !== vote) {
-      votes[user] = vote;
-      await this.store.set(key, votes, 90 * 24 * HOUR);
-      if (before) await this.bump(workspace, ruleId, before, -1);
+      await this.store.set(key, vote, KEEP_VOTES_MS);
+      if (before) {
+        await this.store.hincr(tallyKey, before, -1, KEEP_VOTES_MS);
+        await this.bump(workspace, ruleId, before, -1);
+      }
+      await this.store.hincr(tallyKey, vote, 1, KEEP_VOTES_MS);
       await this.bump(workspace, ruleId, vote);
     }
-    const all = Object.values(votes);
-    return { fixed: all.filter((v) => v === "fixed").length, wrong: all.filter((v) => v === "wrong").length };
+    const tally = await this.store.hgetall(tallyKey);
+    return { fixed: Math.max(0, tally.fixed ?? 0), wrong: Math.max(0, tally.wrong ?? 0) };
   }
 
   async stats(workspace: string): Promise<RuleStats[]> {
-    const table = (await this.store.get<Record<string, RuleStats>>(`stats:${workspace}`)) ?? {};
-    return Object.values(table).sort((a, b) => b.hits - a.hits || a.ruleId.localeCompare(b.ruleId));
+    const rows = new Map<string, RuleStats>();
+    for (const [field, n] of Object.entries(await this.store.hgetall(`stats:${workspace}`))) {
+      const cut = field.lastIndexOf("|");
+      const ruleId = field.slice(0, cut);
+      const name = field.slice(cut + 1) as keyof Omit<RuleStats, "ruleId">;
+      const row = rows.get(ruleId) ?? { ruleId, hits: 0, fixed: 0, wrong: 0 };
+      row[name] = Math.max(0, n);
+      rows.set(ruleId, row);
+    }
+    return [...rows.values()].sort((a, b) => b.hits - a.hits || a.ruleId.localeCompare(b.ruleId));
   }
 
+  /** Atomic (HINCRBY): instances sharing Redis count every answer and vote. */
   private async bump(workspace: string, ruleId: string, field: "hits" | Vote, by = 1): Promise<void> {
-    const key = `stats:${workspace}`;
-    const table = (await this.store.get<Record<string, RuleStats>>(key)) ?? {};
-    const row = (table[ruleId] ??= { ruleId, hits: 0, fixed: 0, wrong: 0 });
-    row[field] = Math.max(0, row[field] + by);
-    await this.store.set(key, table);
+    await this.store.hincr(`stats:${workspace}`, `${ruleId}|${field}`, by);
   }
 
   async channelSetting<T>(workspace: string, channel: string, name: string, fallback: T): Promise<T> {
@@ -232,14 +251,12 @@ export class BotService {
 
   /**
    * A fixed-window rate limit: true while `key` has been used fewer than `limit` times in the
-   * current window. When the store is down, everything is allowed (answering beats silence).
+   * window that began with its first use. The count is one atomic increment (Redis INCR), so
+   * instances sharing Redis together allow exactly `limit`. When the store is down, everything
+   * is allowed (answering beats silence).
    */
   async allow(key: string, limit: number, windowMs: number): Promise<boolean> {
-    const window = Math.floor(Date.now() / windowMs);
-    const k = `rate:${key}:${window}`;
-    const used = (await this.store.get<number>(k)) ?? 0;
-    if (used >= limit) return false;
-    await this.store.set(k, used + 1, windowMs);
-    return true;
+    const used = await this.store.incr(`rate:${key}`, windowMs);
+    return used === undefined || used <= limit;
   }
 }

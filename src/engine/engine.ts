@@ -92,7 +92,8 @@ function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<R
 /** Words that mark a line of a command's output as its error. */
 const ERROR_LIKE = /\b(?:error|err!|fatal|failed|cannot|can't|not found|no such file|undefined reference|exception|traceback|denied)\b/i;
 const STEP_ERRORS = 3;
-const STEP_LOOKBACK = 400;
+/** Lines above a failure that `showStepErrors` may read (the byte path keeps as many). */
+export const STEP_LOOKBACK = 400;
 
 /**
  * The first error-looking lines of the failing step's own output, above `hit`: lines of the
@@ -174,8 +175,16 @@ export class RuleEngine {
   }
 
   diagnose(input: string, opts: DiagnoseOptions = {}): DiagnoseResult {
-    const prepared = prepareText(input);
-    assertLogText(prepared);
+    const text = prepareText(input);
+    assertLogText(text);
+    return this.diagnosePrepared(text, opts.lang && opts.lang !== "auto" ? opts.lang : detectLang(input));
+  }
+
+  /**
+   * The engine after the input checks, on prepared text. The byte path (byte-path.ts) calls it
+   * with a reduced text: the lines that matter, at their places, with the checks done on the whole log.
+   */
+  diagnosePrepared(prepared: string, lang: Lang): DiagnoseResult {
     // Lines a terminal hard-wrapped are joined back; `joins` keeps the paste's line numbers.
     const { text, joins } = rejoinWrapped(prepared);
     const state = new FactState();
@@ -213,7 +222,6 @@ export class RuleEngine {
 
     const facts = state.finish();
     const conditions = [...state.conditions].sort();
-    const lang = opts.lang && opts.lang !== "auto" ? opts.lang : detectLang(input);
     const diagnoses = this.decide(text, hits, state, lang, joins);
     return {
       source: diagnoses.length ? "rules" : "none",
@@ -357,7 +365,8 @@ export class RuleEngine {
     if (m.variant) facts.variant = m.variant;
     const safe = redactRecord(facts);
     const evidence: Evidence[] = hits
-      .map((h, i) => ({ line: lines[i] ?? 0, text: redact(h.text.length > 500 ? `${h.text.slice(0, 500)} …` : h.text) }))
+      // Masked before it is cut: a secret across the cut would otherwise leave its first half.
+      .map((h, i) => ({ line: lines[i] ?? 0, text: cutEvidence(redact(h.text)) }))
       .sort((a, b) => a.line - b.line);
     const confidence = confidenceOf(m, docker);
     const d: Diagnosis = {
@@ -375,4 +384,8 @@ export class RuleEngine {
     if (m.variant) d.variant = m.variant;
     return d;
   }
+}
+
+function cutEvidence(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)} …` : text;
 }

@@ -2,6 +2,7 @@
 // users send .log.gz), UTF-16 from Windows PowerShell redirection is decoded, and the size
 // cap applies to the unpacked text so a small gzip cannot balloon in memory.
 import { gunzipSync } from "node:zlib";
+import { InputError } from "../engine/normalize.js";
 
 export class LogTooLargeError extends Error {
   override readonly name = "LogTooLargeError";
@@ -22,6 +23,11 @@ export function formatBytes(n: number): string {
 
 export const DEFAULT_MAX_LOG_BYTES = 50 * 1024 * 1024;
 
+/** A cut-off download or a damaged file: unreadable input, said in one line everywhere. */
+export function gzipInputError(err: unknown): InputError {
+  return new InputError("BINARY_INPUT", `the gzip data is truncated or corrupt (${(err as Error).message})`);
+}
+
 export function decodeLog(bytes: Buffer, maxBytes = DEFAULT_MAX_LOG_BYTES): string {
   let data = bytes;
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
@@ -29,7 +35,7 @@ export function decodeLog(bytes: Buffer, maxBytes = DEFAULT_MAX_LOG_BYTES): stri
       data = gunzipSync(data, { maxOutputLength: maxBytes + 1 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw new LogTooLargeError(maxBytes + 1, maxBytes);
-      throw err;
+      throw gzipInputError(err);
     }
   }
   if (data.length > maxBytes) throw new LogTooLargeError(data.length, maxBytes);

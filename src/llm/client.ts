@@ -1,8 +1,9 @@
 // One question to an OpenAI-compatible chat completions endpoint through the openai SDK, with
 // our own bounds instead of the SDK's (10-minute timeout, two retries, and obeying any
-// Retry-After, however long): a timeout per attempt, at most one retry, and only after a
-// short wait.
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
+// Retry-After, however long): one deadline for the whole question (headers, body, the wait
+// and the retry), at most one retry, and only after a short wait. The SDK's own `timeout`
+// stops at the response headers, so a server that stalls the body needs the abort signal.
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { LlmConfig } from "./config.js";
@@ -48,7 +49,7 @@ const RESPONSE_FORMAT = zodResponseFormat(llmAnswerWire, "build_failure_diagnosi
 
 function classify(err: unknown): LlmCallError {
   if (err instanceof LlmCallError) return err;
-  if (err instanceof APIConnectionTimeoutError) return new LlmCallError("timeout", "the model did not answer in time");
+  if (err instanceof APIConnectionTimeoutError || err instanceof APIUserAbortError) return new LlmCallError("timeout", "the model did not answer in time");
   if (err instanceof APIConnectionError) return new LlmCallError("connection", `cannot reach the model server: ${err.message}`);
   if (err instanceof APIError) {
     const status = err.status ?? 0;
@@ -73,7 +74,18 @@ function retryAfter(err: unknown): number | undefined {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
 
 export class OpenAIChatBackend implements ChatBackend {
   private readonly client: OpenAI;
@@ -91,23 +103,26 @@ export class OpenAIChatBackend implements ChatBackend {
 
   async complete(messages: ChatCompletionMessageParam[]): Promise<ChatReply> {
     let attempts = 0;
+    const deadline = AbortSignal.timeout(this.config.timeoutMs);
     for (;;) {
       attempts++;
       try {
-        const res = await this.client.chat.completions.create({ model: this.config.model, messages, response_format: RESPONSE_FORMAT });
+        const res = await this.client.chat.completions.create({ model: this.config.model, messages, response_format: RESPONSE_FORMAT }, { signal: deadline });
         const choice = res.choices?.[0];
         const usage = res.usage
           ? { promptTokens: res.usage.prompt_tokens ?? 0, completionTokens: res.usage.completion_tokens ?? 0, totalTokens: res.usage.total_tokens ?? 0 }
           : undefined;
         return { content: choice?.message?.content ?? null, refusal: choice?.message?.refusal ?? null, finishReason: choice?.finish_reason, usage, attempts };
       } catch (err) {
-        const e = classify(err);
+        // Past the deadline, whatever broke (headers, a half-read body) is a timeout.
+        const e = deadline.aborted ? new LlmCallError("timeout", "the model did not answer in time") : classify(err);
         e.attempts = attempts;
-        if (attempts > this.config.maxRetries || !RETRYABLE.has(e.kind)) throw e;
+        if (deadline.aborted || attempts > this.config.maxRetries || !RETRYABLE.has(e.kind)) throw e;
         const wait = retryAfter(err) ?? this.config.retryDelayMs;
         // A server that asks for a long pause gets it: no retry now.
         if (wait > this.config.maxRetryDelayMs) throw e;
-        await sleep(wait);
+        await sleep(wait, deadline);
+        if (deadline.aborted) throw Object.assign(new LlmCallError("timeout", "the model did not answer in time"), { attempts });
       }
     }
   }

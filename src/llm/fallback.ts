@@ -206,7 +206,7 @@ export class LlmFallback {
     }
     this.breaker.success();
     const knownRules = new Set(input.rules.map((r) => r.id));
-    const suggestion = toSuggestion(checked.answer, { lang, knownRules, allowlist: this.allowlist, window: window.lines });
+    const suggestion = toSuggestion(checked.answer, { lang, knownRules, allowlist: this.allowlist, window: window.lines, facts: result.facts });
     const sample = sampleOf(window);
     await this.store.set<Cached>(key, { suggestion, sample }, this.config.cacheTtlMs);
     this.counters.answered++;

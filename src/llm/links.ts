@@ -1,6 +1,9 @@
 // No invented link reaches a channel: a link from the model is kept only when it is https, on
 // an allowed documentation host (and under an allowed path where the entry names one), with
-// no credentials and no odd port. URLs inside its prose are held to the same list.
+// no credentials and no odd port. Every host-looking token inside its prose and commands
+// (URLs of any scheme, bare domains, IP addresses: see hosts.ts) is held to the same list;
+// hosts the log itself names may be repeated (they are the user's, not the model's).
+import { hostTokens } from "./hosts.js";
 
 /** An allowlist entry, `host` or `host/path-prefix`, as parsed from the configuration. */
 interface Entry {
@@ -39,24 +42,27 @@ export class LinkAllowlist {
     return this.entries.some((e) => e.host === host && path.startsWith(e.path));
   }
 
-  /** Replaces every URL in prose that the list does not allow. */
-  scrubText(s: string, replacement: string): string {
-    return s.replace(URL_IN_TEXT, (url) => {
-      const bare = trimUrl(url);
-      return this.allows(bare) ? url : `${replacement}${url.slice(bare.length)}`;
-    });
+  /** Whether a host-looking token may stand: allowlisted, or a host in `seen`. */
+  private passes(token: { host: string; url: string }, seen: ReadonlySet<string>): boolean {
+    return seen.has(token.host) || this.allows(token.url);
   }
 
-  /** Whether a command holds a URL off the list (such a command is not shown at all). */
-  hasForeignUrl(command: string): boolean {
-    for (const m of command.matchAll(URL_IN_TEXT)) if (!this.allows(trimUrl(m[0]))) return true;
-    return false;
+  /** Replaces every host-looking token in prose that the list does not allow (nor `seen` holds). */
+  scrubText(s: string, replacement: string, seen: ReadonlySet<string> = NONE): string {
+    let out = "";
+    let from = 0;
+    for (const t of hostTokens(s)) {
+      if (this.passes(t, seen)) continue;
+      out += s.slice(from, t.start) + replacement;
+      from = t.end;
+    }
+    return out + s.slice(from);
+  }
+
+  /** Whether a command holds a host-looking token off the list and not in `seen` (such a command is not shown at all). */
+  hasForeignUrl(command: string, seen: ReadonlySet<string> = NONE): boolean {
+    return hostTokens(command).some((t) => !this.passes(t, seen));
   }
 }
 
-const URL_IN_TEXT = /\b(?:https?|ftp):\/\/[^\s<>"'`)\]]+/gi;
-
-/** Sentence punctuation after a URL in prose is not part of it. */
-function trimUrl(url: string): string {
-  return url.replace(/[.,;:!?]+$/, "");
-}
+const NONE: ReadonlySet<string> = new Set();

@@ -7,18 +7,21 @@ import { normalizeForFingerprint } from "../core/fingerprint.js";
 import type { Diagnosis, Evidence, Facts, FixStep, Lang } from "../engine/types.js";
 import { messages } from "../i18n/messages.js";
 import { redact } from "../redact/secrets.js";
+import { hostsIn, pipesDownloadToShell, scrubPipesToShell } from "./hosts.js";
 import type { LinkAllowlist } from "./links.js";
 import type { LlmAnswer } from "./schema.js";
 import type { WindowLine } from "./window.js";
 
-/** The rule id of an AI answer that names no known rule. */
-export const LLM_RULE_ID = "llm-suggestion";
+import { LLM_RULE_ID } from "../renderers/llm-rule-id.js";
+
+export { LLM_RULE_ID };
 
 const MAX_DOCS = 5;
 const MAX_FIX = 4;
 const MAX_EVIDENCE = 5;
 
 const linkRemoved: Record<Lang, string> = { en: "(link removed)", zh: "（链接已移除）" };
+const commandRemoved: Record<Lang, string> = { en: "(command removed)", zh: "（命令已移除）" };
 
 /** What is kept of a reply, independent of the log it came from (cached per fingerprint). */
 export interface Suggestion {
@@ -34,11 +37,18 @@ export interface Suggestion {
   dropped: number;
 }
 
-export function toSuggestion(answer: LlmAnswer, opts: { lang: Lang; knownRules: ReadonlySet<string>; allowlist: LinkAllowlist; window: readonly WindowLine[] }): Suggestion {
+export function toSuggestion(
+  answer: LlmAnswer,
+  opts: { lang: Lang; knownRules: ReadonlySet<string>; allowlist: LinkAllowlist; window: readonly WindowLine[]; facts?: Facts },
+): Suggestion {
   const { allowlist, lang } = opts;
   let dropped = 0;
+  // Prose may repeat any host of the log; a command only the registry hosts of the image the
+  // rules found, since a log can carry an attacker's text that the model would echo.
+  const logHosts = hostsIn(opts.window.map((l) => l.text).join("\n"));
+  const factHosts = hostsIn(Object.values(opts.facts ?? {}).join("\n"));
   const prose = (s: string) => {
-    const scrubbed = allowlist.scrubText(s, linkRemoved[lang]);
+    const scrubbed = scrubPipesToShell(allowlist.scrubText(s, linkRemoved[lang], logHosts), commandRemoved[lang]);
     if (scrubbed !== s) dropped++;
     return redact(scrubbed.trim());
   };
@@ -46,7 +56,7 @@ export function toSuggestion(answer: LlmAnswer, opts: { lang: Lang; knownRules: 
   for (const f of answer.fix) {
     const command = f.command.trim();
     if (!command) continue;
-    if (allowlist.hasForeignUrl(command)) {
+    if (pipesDownloadToShell(command) || allowlist.hasForeignUrl(command, factHosts)) {
       dropped++;
       continue;
     }

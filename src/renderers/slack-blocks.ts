@@ -7,6 +7,7 @@ import type { ActionsBlock, Button, ContextBlock, KnownBlock, RichTextBlock, Ric
 import type { DiagnoseResult, Diagnosis, Lang } from "../engine/types.js";
 import { messages } from "../i18n/messages.js";
 import { clip } from "./clip.js";
+import { ruleUrl } from "./rule-link.js";
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -156,7 +157,9 @@ function primaryParts(d: Diagnosis, lang: Lang, opts: SlackAnswerOptions, parts:
   const t = messages(lang);
   parts.add(100, { type: "header", text: { type: "plain_text", text: parts.clip(d.title, SLACK_LIMITS.headerText), emoji: false } });
   parts.add(95, { type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(parts.clip(d.summary, CAP.summary)) } });
-  const meta = [`${t.confidence}: *${t.confidenceNames[d.confidence]}*`, `\`${d.ruleId}${d.variant ? `/${d.variant}` : ""}\``];
+  const id = `${d.ruleId}${d.variant ? `/${d.variant}` : ""}`;
+  const url = ruleUrl(d.ruleId);
+  const meta = [`${t.confidence}: *${t.confidenceNames[d.confidence]}*`, url ? `<${url}|${id}>` : `\`${id}\``];
   if (opts.source) meta.push(escapeMrkdwn(clip(opts.source, CAP.source)));
   parts.add(90, { type: "context", elements: [{ type: "mrkdwn", text: meta.join(" · ") }] });
 
@@ -192,14 +195,19 @@ function furtherPart(rest: Diagnosis[], lang: Lang, parts: Parts): void {
   parts.add(67.5, { type: "section", text: { type: "mrkdwn", text: parts.clip(`*${t.alsoFound}*\n${lines.join("\n")}`, SLACK_LIMITS.sectionText) } });
 }
 
+/**
+ * The `text` Slack shows in notifications, parsed as mrkdwn like any section: escaped too, or a
+ * `<!channel>` / `<!here>` / `<@U…>` from a log (a RUN command in a summary) or from a model
+ * would notify people.
+ */
 function fallbackText(result: DiagnoseResult): string {
   const t = messages(result.lang);
   const [first, ...rest] = result.diagnoses;
   if (!first) return clip(`buildx-fix: ${t.noCause}. ${result.dockerLog ? t.noCauseBody : t.notDocker}`, SLACK_LIMITS.fallbackText);
-  const parts = [`buildx-fix: ${first.title} (${t.confidence}: ${t.confidenceNames[first.confidence]}).`, first.summary];
+  const parts = [`buildx-fix: ${escapeMrkdwn(first.title)} (${t.confidence}: ${t.confidenceNames[first.confidence]}).`, escapeMrkdwn(first.summary)];
   const cmd = first.fix[0]?.command;
-  if (cmd) parts.push(`${t.fix}: ${cmd}`);
-  if (rest.length) parts.push(`${t.alsoFound}: ${rest.map((d) => d.title).join("; ")}`);
+  if (cmd) parts.push(`${t.fix}: ${escapeMrkdwn(cmd)}`);
+  if (rest.length) parts.push(`${t.alsoFound}: ${rest.map((d) => escapeMrkdwn(d.title)).join("; ")}`);
   return clip(parts.join("\n"), SLACK_LIMITS.fallbackText);
 }
 

@@ -16,12 +16,13 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.get("/healthz", (_req, res) => {
+    // Still 200 (the process is alive and answering); "degraded" while the store is down.
     res.json({
-      status: "ok",
+      status: deps.store.healthy ? "ok" : "degraded",
       version: deps.version,
       rules: deps.engine.rules.length,
       adapters: deps.mode,
-      store: { kind: deps.store.kind, healthy: deps.store.healthy },
+      store: deps.store.status(),
     });
   });
   return app;

@@ -1,6 +1,8 @@
 // Starts `npm start`'s entry (dist/src/main.js) as a real process on a free port and waits
 // until it says where it listens.
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./cli.js";
 
@@ -14,7 +16,7 @@ export interface BotProcess {
 export function startBot(env: NodeJS.ProcessEnv = {}): Promise<BotProcess> {
   const child = spawn(process.execPath, [join(ROOT, "dist", "src", "main.js")], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", SLACK_BOT_TOKEN: "", SLACK_APP_TOKEN: "", DISCORD_TOKEN: "", KEYV_URL: "", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", SLACK_BOT_TOKEN: "", SLACK_APP_TOKEN: "", DISCORD_TOKEN: "", KEYV_URL: "", DATA_DIR: mkdtempSync(join(tmpdir(), "bxf-bot-")), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -1,6 +1,9 @@
 // The bot's HTTP app with CI alerts on, in this process (fast backoff), on a free port; and
 // signed requests to it.
+import { mkdtempSync } from "node:fs";
 import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { type CiAlerts, setupCiAlerts } from "../../src/alerts/index.js";
@@ -24,7 +27,7 @@ export interface CiBot {
 }
 
 export async function startCiBot(env: Record<string, string>): Promise<CiBot> {
-  const config = loadConfig({ RULES_DIR: "", ...env });
+  const config = loadConfig({ RULES_DIR: "", DATA_DIR: mkdtempSync(join(tmpdir(), "bxf-ci-")), ...env });
   engine ??= createEngine({});
   const store = Store.create(config.KEYV_URL, undefined, env.STORE_NAMESPACE ?? "buildx-fix");
   const service = new BotService(engine, store);

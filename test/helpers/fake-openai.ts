@@ -34,6 +34,8 @@ export interface Reply {
   body?: unknown;
   /** Never answer: the request hangs until the client gives up or the server closes. */
   hang?: boolean;
+  /** Send the status, headers and the body's first bytes, then stall: the body never ends. */
+  stallBody?: boolean;
 }
 
 export const DEFAULT_USAGE = { prompt_tokens: 1234, completion_tokens: 56, total_tokens: 1290 };
@@ -52,6 +54,8 @@ export function completionBody(content: string | null, opts: { refusal?: string;
 
 export class FakeOpenAI {
   readonly requests: RecordedRequest[] = [];
+  /** Responses the client gave up on before they ended (the socket closed under them). */
+  abandoned = 0;
   private readonly queue: Reply[] = [];
   /** Used when the script is empty. */
   otherwise: Reply = { status: 500, body: { error: { message: "no scripted reply left", type: "server_error" } } };
@@ -115,7 +119,14 @@ export class FakeOpenAI {
       reply.body !== undefined
         ? reply.body
         : completionBody(reply.content ?? null, { ...(reply.refusal ? { refusal: reply.refusal } : {}), ...(reply.usage ? { usage: reply.usage } : {}) });
-    res.writeHead(status, { "content-type": "application/json", ...reply.headers }).end(JSON.stringify(payload));
+    const json = JSON.stringify(payload);
+    if (reply.stallBody) {
+      res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(json)), ...reply.headers });
+      res.write(json.slice(0, 20));
+      res.on("close", () => this.abandoned++);
+      return;
+    }
+    res.writeHead(status, { "content-type": "application/json", ...reply.headers }).end(json);
   }
 
   async close(): Promise<void> {

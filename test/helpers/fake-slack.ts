@@ -76,7 +76,7 @@ export class FakeSlack {
   readonly socketMessages: Array<Record<string, unknown>> = [];
   readonly sockets: WebSocket[] = [];
   private readonly files = new Map<string, StoredFile>();
-  private readonly rateLimited: Array<{ method: string; channel?: string | undefined }> = [];
+  private readonly rateLimited: Array<{ method: string; channel?: string | undefined; retryAfter: number }> = [];
   private tsCounter = 0;
   private server!: Server;
   private wss!: WebSocketServer;
@@ -134,9 +134,12 @@ export class FakeSlack {
     };
   }
 
-  /** The next call of `method` (to `channel`, if given) answers 429 with Retry-After: 1. */
-  rateLimitNext(method: string, channel?: string): void {
-    this.rateLimited.push({ method, channel });
+  /** Calls of these methods are recorded but never answered (a Slack that hangs), until released. */
+  readonly held = new Set<string>();
+
+  /** The next call of `method` (to `channel`, if given) answers 429 with Retry-After (seconds, default 1). */
+  rateLimitNext(method: string, channel?: string, retryAfter = 1): void {
+    this.rateLimited.push({ method, channel, retryAfter });
   }
 
   /** Puts a message into a channel's history (a thread parent for conversations.replies). */
@@ -191,9 +194,13 @@ export class FakeSlack {
     const method = path.replace(/^\/api\//, "");
     const limited = this.rateLimited.findIndex((r) => r.method === method && (r.channel === undefined || r.channel === body.channel));
     if (limited !== -1) {
-      this.rateLimited.splice(limited, 1);
+      const { retryAfter } = this.rateLimited.splice(limited, 1)[0]!;
       this.calls.push({ method, body, raw, headers: req.headers, status: 429 });
-      return this.json(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
+      return this.json(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": String(retryAfter) });
+    }
+    if (this.held.has(method)) {
+      this.calls.push({ method, body, raw, headers: req.headers, status: 0 });
+      return;
     }
     const call: Call = { method, body, raw, headers: req.headers, status: 200 };
     this.calls.push(call);

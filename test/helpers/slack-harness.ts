@@ -3,7 +3,7 @@
 import { createHmac } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { type SlackAdapter, createSlackAdapter } from "../../src/adapters/slack/app.js";
 import type { Handled } from "../../src/adapters/slack/deps.js";
 import { loadConfig } from "../../src/config/config.js";
@@ -45,7 +45,7 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
-export async function startSlackBot(env: Record<string, string> = {}, fakeSlack?: FakeSlack, namespace?: string): Promise<SlackBot> {
+export async function startSlackBot(env: Record<string, string> = {}, fakeSlack?: FakeSlack, namespace?: string, logger?: Logger): Promise<SlackBot> {
   const fake = fakeSlack ?? (await FakeSlack.start());
   const config = loadConfig({
     PORT: "0",
@@ -55,10 +55,10 @@ export async function startSlackBot(env: Record<string, string> = {}, fakeSlack?
     SLACK_FILES_URL: fake.filesUrl,
     ...env,
   });
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const log = logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const engine = builtinEngine();
   // With KEYV_URL, bots started with the same `namespace` share their state (several instances).
-  const store = Store.create(config.KEYV_URL, log, namespace ?? uniq("bxf-test-"));
+  const store = Store.create(config.KEYV_URL, log, namespace ?? uniq("bxf-test-"), { timeoutMs: config.STORE_TIMEOUT_MS });
   // With OPENAI_* set, the LLM fallback is wired as `npm start` wires it.
   const llm = config.llm ? new LlmFallback({ config: config.llm, store, log }) : undefined;
   const service = new BotService(engine, store, llm);

@@ -3,6 +3,7 @@
 // manager sets (SHARDS, SHARD_COUNT). Commands are registered by the manager, not here.
 // Shards share dedupe, feedback, stats and settings only through KEYV_URL (Redis).
 import { pino } from "pino";
+import { redactingLogOptions } from "../../redact/log.js";
 import { ConfigError, loadConfig } from "../../config/config.js";
 import { BotService } from "../../core/bot-service.js";
 import { createEngine } from "../../engine/index.js";
@@ -10,14 +11,14 @@ import { RuleLoadError } from "../../rules/errors.js";
 import { Store } from "../../store/store.js";
 import { createDiscordAdapter, discordConfigured } from "./client.js";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info" }).child({ shards: process.env.SHARDS });
+const log = pino({ level: process.env.LOG_LEVEL ?? "info", ...redactingLogOptions }).child({ shards: process.env.SHARDS });
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const configured = discordConfigured(config);
   if (!configured.ok) throw new ConfigError(configured.why ?? "set DISCORD_TOKEN and DISCORD_APPLICATION_ID");
   const engine = createEngine({ extraDirs: config.rulesDirs });
-  const store = Store.create(config.KEYV_URL, log);
+  const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   const service = new BotService(engine, store);
   const adapter = createDiscordAdapter({ config, service, log, registerCommands: false })!;
   await adapter.start();

@@ -3,12 +3,13 @@
 // start-up does not register them again. Exit code 0 when Discord accepted them, 1 when not,
 // 2 when the settings are missing or invalid.
 import { pino } from "pino";
+import { redactingLogOptions } from "../../redact/log.js";
 import { ConfigError, loadConfig } from "../../config/config.js";
 import { redact } from "../../redact/secrets.js";
 import { Store } from "../../store/store.js";
 import { registerCommands, restClient } from "./register.js";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
+const log = pino({ level: process.env.LOG_LEVEL ?? "info", ...redactingLogOptions });
 
 async function main(): Promise<number> {
   let config;
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
     log.fatal("set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your application → Bot / General Information)");
     return 2;
   }
-  const store = Store.create(config.KEYV_URL, log);
+  const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   try {
     const rest = restClient(config.DISCORD_API_URL, config.DISCORD_TOKEN);
     const n = await registerCommands({ rest, applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID }, store);

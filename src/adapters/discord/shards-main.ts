@@ -6,13 +6,14 @@
 import { fileURLToPath } from "node:url";
 import { type RESTGetAPIGatewayBotResult, Routes, ShardingManager } from "discord.js";
 import { pino } from "pino";
+import { redactingLogOptions } from "../../redact/log.js";
 import { ConfigError, loadConfig } from "../../config/config.js";
 import { redact } from "../../redact/secrets.js";
 import { Store } from "../../store/store.js";
 import { discordConfigured } from "./client.js";
 import { ensureCommands, restClient } from "./register.js";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
+const log = pino({ level: process.env.LOG_LEVEL ?? "info", ...redactingLogOptions });
 /** Discord lets `max_concurrency` sessions identify per 5 seconds. */
 const IDENTIFY_WINDOW_MS = 5500;
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   if (!configured.ok) throw new ConfigError(configured.why ?? "set DISCORD_TOKEN and DISCORD_APPLICATION_ID");
   if (!config.KEYV_URL) log.warn("KEYV_URL is not set: every shard keeps its own dedupe, feedback, stats and settings; use Redis to share them");
   const rest = restClient(config.DISCORD_API_URL, config.DISCORD_TOKEN!);
-  const store = Store.create(config.KEYV_URL, log);
+  const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   try {
     await ensureCommands({ rest, applicationId: config.DISCORD_APPLICATION_ID!, guildId: config.DISCORD_GUILD_ID }, store, log);
   } catch (err) {

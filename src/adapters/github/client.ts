@@ -29,6 +29,21 @@ export interface GitHubJob {
   steps?: Array<{ name: string; conclusion: string | null; number: number }>;
 }
 
+/**
+ * `owner/name` as GitHub allows them: owners are letters, digits, `-` and `_` (managed users);
+ * names add `.` but are never `.` or `..`. Anything else (a `..` from a pasted link) would move
+ * the request out of the API prefix once the URL is normalised, so it never reaches a path.
+ */
+export function isRepoName(repo: string): boolean {
+  const m = /^([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,38}))\/([A-Za-z0-9_.-]{1,100})$/.exec(repo);
+  return !!m && m[2] !== "." && m[2] !== "..";
+}
+
+function repoPath(repo: string): string {
+  if (!isRepoName(repo)) throw new GitHubApiError(`"${repo}" is not a GitHub repository name`, "not-found");
+  return `/repos/${repo}`;
+}
+
 export class GitHubClient {
   private readonly api: string;
 
@@ -87,16 +102,16 @@ export class GitHubClient {
   }
 
   async runJobs(repo: string, runId: number): Promise<GitHubJob[]> {
-    const res = await this.request(`/repos/${repo}/actions/runs/${runId}/jobs?filter=latest&per_page=100`);
+    const res = await this.request(`${repoPath(repo)}/actions/runs/${runId}/jobs?filter=latest&per_page=100`);
     const body = (await res.json()) as { jobs?: GitHubJob[] };
     return body.jobs ?? [];
   }
 
   async jobLog(repo: string, jobId: number): Promise<Buffer> {
-    return this.download(`/repos/${repo}/actions/jobs/${jobId}/logs`);
+    return this.download(`${repoPath(repo)}/actions/jobs/${jobId}/logs`);
   }
 
   async runLogsZip(repo: string, runId: number): Promise<Buffer> {
-    return this.download(`/repos/${repo}/actions/runs/${runId}/logs`);
+    return this.download(`${repoPath(repo)}/actions/runs/${runId}/logs`);
   }
 }

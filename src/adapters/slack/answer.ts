@@ -15,6 +15,7 @@ import { FileDownloadError, downloadLogFile, fileLabel, isLogFile } from "./file
 import { answerLang } from "./lang.js";
 import type { SlackFile } from "./message-text.js";
 import { slackText } from "./text.js";
+import { withSlackBackoff } from "./backoff.js";
 
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
@@ -73,14 +74,16 @@ const CANNOT_POST = new Set(["not_in_channel", "channel_not_found", "is_archived
 /** Posts at `place`; returns the message ts, or undefined when `fallback` showed it instead. */
 export async function post(client: webApi.WebClient, place: Place, msg: SlackMessage, fallback?: (msg: SlackMessage) => Promise<void>): Promise<string | undefined> {
   try {
-    const res = await client.chat.postMessage({
-      channel: place.channel,
-      ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
-      text: msg.text,
-      blocks: msg.blocks,
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+    const res = await withSlackBackoff("chat.postMessage", place.channel, () =>
+      client.chat.postMessage({
+        channel: place.channel,
+        ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
+        text: msg.text,
+        blocks: msg.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
     return res.ts;
   } catch (err) {
     const code = slackError(err);
@@ -226,7 +229,7 @@ async function answer(deps: SlackDeps, client: webApi.WebClient, o: AskOptions):
  * `tellProblem` says so (never a "configure a token" under every link).
  */
 export async function answerRunLink(deps: SlackDeps, client: webApi.WebClient, link: RunLink, o: AskOptions): Promise<void> {
-  const logs = await readRunLogs(deps.config, link);
+  const logs = await readRunLogs(deps.config, link, deps.service.store);
   if (logs.kind === "logs") {
     const lang = await answerLang(deps.service, client, { text: o.text, explicit: o.lang, locale: o.locale, team: o.place.team, user: o.user });
     const context = slackHeadline(runContextMeta(logs, lang), lang);

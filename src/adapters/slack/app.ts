@@ -8,6 +8,7 @@ import type { Config } from "../../config/config.js";
 import type { BotService } from "../../core/bot-service.js";
 import { type Handled, type SlackDeps, reporter } from "./deps.js";
 import { keyedQueue } from "../../core/keyed-queue.js";
+import { AckPressure, afterAckQueue } from "../../server/after-ack.js";
 import { registerCommand } from "./handlers/command.js";
 import { registerFeedback } from "./handlers/feedback.js";
 import { registerMessages } from "./handlers/messages.js";
@@ -47,7 +48,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter | un
   const { mode } = chooseSlackMode(config);
   if (!mode) return undefined;
   const logger = boltLogger(log);
-  const receiver = createReceiver(mode, { config, logger, http });
+  const pressure = new AckPressure();
+  const receiver = createReceiver(mode, { config, logger, http, pressure });
   const app = new App({
     token: config.SLACK_BOT_TOKEN!,
     receiver,
@@ -59,10 +61,12 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter | un
     clientOptions: {
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
       retryConfig: { ...SLACK_RETRY },
-      rejectRateLimitedCalls: false,
+      // A 429 fails that call only (backoff.ts retries it per method and channel); without this
+      // the client pauses every call, in every channel, for the Retry-After.
+      rejectRateLimitedCalls: true,
     },
   });
-  const deps: SlackDeps = { service, config, log: log.child({ component: "slack" }), report: reporter(log, opts.onHandled), serial: keyedQueue() };
+  const deps: SlackDeps = { service, config, log: log.child({ component: "slack" }), report: reporter(log, opts.onHandled), serial: keyedQueue(), afterAck: afterAckQueue({ pressure }) };
   registerCommand(app, deps);
   registerModal(app, deps);
   registerMessages(app, deps);

@@ -5,6 +5,7 @@ import type { KnownBlock } from "@slack/types";
 import { DOC_ACTION_PREFIX, FEEDBACK_ACTIONS, parseFeedbackValue, withTally } from "../../../renderers/slack-blocks.js";
 import { slackError } from "../answer.js";
 import type { SlackDeps } from "../deps.js";
+import { withSlackBackoff } from "../backoff.js";
 
 export function registerFeedback(app: App, deps: SlackDeps): void {
   const ids = new RegExp(`^(?:${FEEDBACK_ACTIONS.fixed}|${FEEDBACK_ACTIONS.wrong})$`);
@@ -21,7 +22,7 @@ export function registerFeedback(app: App, deps: SlackDeps): void {
     const ts = body.message.ts as string | undefined;
     if (channel && ts && !body.container?.is_ephemeral) {
       try {
-        await client.chat.update({ channel, ts, text, blocks });
+        await withSlackBackoff("chat.update", channel, () => client.chat.update({ channel, ts, text, blocks }));
         return deps.report({ entry: "feedback", outcome: "replied", detail: vote, channel, ts });
       } catch (err) {
         deps.log.warn({ err: slackError(err) ?? String(err) }, "chat.update of a feedback tally failed; replacing through response_url");

@@ -6,9 +6,10 @@ import type { SlackMessage } from "../../../renderers/slack-blocks.js";
 import { answerLog } from "../answer.js";
 import type { SlackDeps } from "../deps.js";
 import { MODAL_CALLBACK, MODAL_LANG, MODAL_LOG, parseModalMeta } from "../replies.js";
+import { withSlackBackoff } from "../backoff.js";
 
 async function direct(client: webApi.WebClient, user: string, msg: SlackMessage): Promise<void> {
-  await client.chat.postMessage({ channel: user, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+  await withSlackBackoff("chat.postMessage", user, () => client.chat.postMessage({ channel: user, text: msg.text, blocks: msg.blocks, unfurl_links: false }));
 }
 
 export function registerModal(app: App, deps: SlackDeps): void {
