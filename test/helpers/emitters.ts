@@ -89,7 +89,13 @@ export function loadCatalogue(dir = CATALOGUE_DIR): CatalogueEntry[] {
   const ids = ruleIds();
   const out: CatalogueEntry[] = [];
   for (const name of readdirSync(dir).filter((n) => n.endsWith(".yaml")).sort()) {
-    const parsed = FileSchema.safeParse(parse(readFileSync(join(dir, name), "utf8")));
+    let raw: unknown;
+    try {
+      raw = parse(readFileSync(join(dir, name), "utf8"));
+    } catch (err) {
+      throw new Error(`${name}: not valid YAML: ${(err as Error).message}`);
+    }
+    const parsed = FileSchema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
       throw new Error(`${name}: invalid catalogue file\n  ${issues.join("\n  ")}`);
