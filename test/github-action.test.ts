@@ -121,6 +121,30 @@ describe("action.yml", () => {
   });
 });
 
+describe("the CI examples", () => {
+  const action = parseYaml(readFileSync(join(ROOT, "action.yml"), "utf8")) as { inputs: Record<string, unknown> };
+
+  it("GitHub: a later job runs this action on the failed build-push-action job, with inputs it has", () => {
+    const wf = parseYaml(readFileSync(join(ROOT, "examples", "github-actions-docker.yml"), "utf8")) as {
+      jobs: Record<string, { needs?: string; if?: string; permissions?: Record<string, string>; steps: Array<{ uses?: string; with?: Record<string, string> }> }>;
+    };
+    const build = Object.entries(wf.jobs).find(([, j]) => j.steps.some((s) => s.uses?.startsWith("docker/build-push-action@")))!;
+    const diagnose = Object.values(wf.jobs).find((j) => j.steps.some((s) => /\/buildx-fix@/.test(s.uses ?? "")))!;
+    expect(diagnose.needs).toBe(build[0]);
+    expect(diagnose.if).toBe("failure()");
+    expect(diagnose.permissions?.actions).toBe("read");
+    const step = diagnose.steps.find((s) => /\/buildx-fix@/.test(s.uses ?? ""))!;
+    for (const k of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(k);
+  });
+
+  it("GitLab: installs the package the README way and prints the diagnosis into the job log", () => {
+    const text = readFileSync(join(ROOT, "examples", "gitlab-ci.yml"), "utf8");
+    expect(text).not.toMatch(/npx (--yes )?buildx-fix/);
+    expect(text).toMatch(/npm install -g .*"\$\{BUILDX_FIX_PACKAGE:-buildx-fix\}"/);
+    expect(text).toMatch(/^\s+buildx-fix diagnose build\.log/m);
+  });
+});
+
 describe("the action's entry", () => {
   it("reads the run's failed job through the API, summarises, annotates at the Dockerfile line, sets outputs and notifies the bot", async () => {
     const runId = failedRun();
