@@ -27,13 +27,13 @@ export function logFromZip(bytes: Uint8Array, maxBytes: number): string {
     });
   } catch (err) {
     if (err instanceof LogTooLargeError) throw err;
-    throw new InputError("BINARY_INPUT", `the zip archive cannot be read: ${(err as Error).message}`);
+    throw new InputError("BINARY_INPUT", `this looks like a zip archive but cannot be read (${(err as Error).message}), and binary data is not a build log: send the log as text, or GitHub Actions' log archive as downloaded`);
   }
   const names = Object.keys(files);
   // Whole job logs when the archive has them, else the step logs.
   const jobs = names.filter((n) => !n.includes("/"));
   const chosen = (jobs.length ? jobs : names).sort((a, b) => (a.includes("/") || b.includes("/") ? a.localeCompare(b, "en", { numeric: true }) : order(a) - order(b)));
-  if (!chosen.length) throw new InputError("BINARY_INPUT", "the zip archive holds no .txt log (expected GitHub Actions' log archive)");
+  if (!chosen.length) throw new InputError("BINARY_INPUT", "this zip archive holds no .txt log, and binary data is not a build log: send the log as text, or GitHub Actions' log archive as downloaded");
   const texts = chosen.map((n) => Buffer.from(files[n]!).toString("utf8"));
   const failed = texts.filter((t) => t.includes("##[error]"));
   const text = (failed.length ? failed : texts).join("\n");
