@@ -14,22 +14,8 @@ const value = async (m: BotMetrics, name: string, labels = "") => {
   return line === undefined ? undefined : Number(line.split(" ").at(-1));
 };
 
-const llm = (over: Partial<LlmMetrics>): LlmMetrics => ({
-  questions: 0,
-  requests: 0,
-  answered: 0,
-  cacheHits: 0,
-  failures: 0,
-  invalid: 0,
-  skippedBudget: 0,
-  skippedBreaker: 0,
-  promptTokens: 0,
-  completionTokens: 0,
-  totalTokens: 0,
-  latencyMs: 0,
-  lastLatencyMs: 0,
-  ...over,
-});
+/** The fallback's counts: the ones given, 0 for the rest. */
+const llm = (over: Partial<LlmMetrics>): LlmMetrics => new Proxy(over, { get: (t, k) => t[k as keyof LlmMetrics] ?? 0 }) as LlmMetrics;
 
 describe("BotMetrics", () => {
   it("mirrors the LLM fallback's counts (questions, tokens, cache hits, failures) at each scrape", async () => {
