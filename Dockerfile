@@ -13,7 +13,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.json --outDir dist/src --rootDir src
+COPY rules ./rules
+# The compiled rule pack (dist/rules-pack.*) is written from rules/ by the build's second step.
+RUN npx tsc -p tsconfig.json --outDir dist/src --rootDir src && node dist/src/rules/build-pack-main.js
 
 FROM node:${NODE_VERSION}-slim AS deps
 WORKDIR /app
@@ -28,6 +30,8 @@ COPY package.json ./
 COPY bin ./bin
 COPY rules ./rules
 COPY --from=build /src/dist/src ./dist/src
+COPY --from=build /src/dist/rules-pack.json /src/dist/rules-pack.bin ./dist/
+COPY src/web/assets ./src/web/assets
 USER node
 EXPOSE 3000
 # /readyz: rules loaded, the store answering, each chat adapter connected (503 otherwise).

@@ -1,173 +1,139 @@
-// `npm run bench`: how fast the engine reads logs. Generates a realistic 100 MB BuildKit log
-// and a 1 MB one with failures planted, then prints MB/s for the big one, the median time
-// for the small one, peak RSS, and (where ripgrep is installed) `rg -c -F -i -f` over the
-// same file with the rules' literal keywords, for a yardstick measured in the same run.
+// `npm run bench`: the command users run, `buildx-fix diagnose FILE`, as a whole process
+// (start-up, rule loading, reading, diagnosing, printing), on a one-line log and on 1 MB,
+// 100 MB and 300 MB BuildKit logs generated under bench/out/, side by side in the same run with
+// ripgrep searching the same file for the same keywords (`rg -c -F -i -f`) and with a bare
+// `node -e 0`. Best-of-N wall time and peak RSS (from /usr/bin/time). Then the in-process
+// latency the chat adapters see (engine.diagnose on a 1 MB message).
+// BENCH_SIZES=1,100 (MB) and BENCH_RUNS=3 change what is measured.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createEngine } from "../src/engine/index.js";
+import { once } from "node:events";
+import { openEngine } from "../src/engine/open-engine.js";
+import { PROBES } from "../src/engine/facts.js";
+import { PACKAGE_ROOT } from "../src/package-info.js";
+import { FAILURES, buildkitChunks, buildkitLog } from "./generate-log.js";
 
-const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 100);
-const SMALL_RUNS = 30;
+const OUT = join(PACKAGE_ROOT, "bench", "out");
+const SIZES_MB = (process.env.BENCH_SIZES ?? "1,100,300").split(",").map(Number).filter((n) => n > 0);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BIN = join(PACKAGE_ROOT, "bin", "buildx-fix.js");
+const TIME = "/usr/bin/time";
+const ONE_LINE = 'ERROR: failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1\n';
 
-// A small deterministic PRNG so every run benchmarks the same bytes.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+interface Measured {
+  ms: number;
+  rssMb?: number;
+  stdout: string;
 }
 
-const PACKAGES = ["libssl3", "ca-certificates", "curl", "git", "python3-pip", "build-essential", "libpq-dev", "tzdata", "openssh-client", "zlib1g"];
-const NPM = ["react", "lodash", "typescript", "webpack", "eslint", "@babel/core", "express", "vite", "rollup", "jest"];
-
-/** Plain BuildKit progress output of a long multi-stage build, as `--progress=plain` prints it. */
-function buildkitLog(targetBytes: number, seed: number, failures: string[]): string {
-  const rand = rng(seed);
-  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const parts: string[] = [
-    "$ docker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/acme/shop-api:1.4.2 --push .",
-    '#0 building with "multiarch" instance using docker-container driver',
-    "#1 [internal] load build definition from Dockerfile",
-    "#1 transferring dockerfile: 1.32kB done",
-    "#1 DONE 0.0s",
-    "#2 [linux/amd64 internal] load metadata for docker.io/library/node:20-bookworm",
-    "#2 DONE 1.1s",
-  ];
-  let size = parts.reduce((n, l) => n + l.length + 1, 0);
-  let step = 3;
-  let t = 0;
-  while (size < targetBytes) {
-    const kind = rand();
-    const lines: string[] = [];
-    if (kind < 0.4) {
-      lines.push(`#${step} [linux/${pick(["amd64", "arm64"])} builder ${step % 9}/9] RUN apt-get update && apt-get install -y --no-install-recommends ${pick(PACKAGES)}`);
-      for (let i = 0; i < 200; i++) {
-        t += rand() * 0.05;
-        const pkg = pick(PACKAGES);
-        lines.push(
-          pick([
-            `#${step} ${t.toFixed(3)} Get:${i} http://deb.debian.org/debian bookworm/main amd64 ${pkg} amd64 3.0.${i} [${(rand() * 900).toFixed(0)} kB]`,
-            `#${step} ${t.toFixed(3)} Selecting previously unselected package ${pkg}:amd64.`,
-            `#${step} ${t.toFixed(3)} Unpacking ${pkg}:amd64 (3.0.${i}-1~deb12u1) ...`,
-            `#${step} ${t.toFixed(3)} Setting up ${pkg}:amd64 (3.0.${i}-1~deb12u1) ...`,
-            `#${step} ${t.toFixed(3)} debconf: delaying package configuration, since apt-utils is not installed`,
-          ]),
-        );
-      }
-    } else if (kind < 0.75) {
-      lines.push(`#${step} [linux/amd64 builder ${step % 9}/9] RUN npm ci --no-audit`);
-      for (let i = 0; i < 200; i++) {
-        t += rand() * 0.05;
-        const mod = pick(NPM);
-        lines.push(
-          pick([
-            `#${step} ${t.toFixed(3)} npm WARN deprecated ${mod}@${i % 9}.${i % 7}.0: this version is no longer supported, please upgrade`,
-            `#${step} ${t.toFixed(3)} npm http fetch GET 200 https://registry.npmjs.org/${mod} ${(rand() * 300).toFixed(0)}ms (cache revalidated)`,
-            `#${step} ${t.toFixed(3)} added ${(rand() * 900).toFixed(0)} packages, and audited ${(rand() * 1000).toFixed(0)} packages in ${(rand() * 60).toFixed(0)}s`,
-            `#${step} ${t.toFixed(3)} src/components/Widget${i}.tsx(12,7): warning TS6133: 'unused' is declared but its value is never read.`,
-            `#${step} ${t.toFixed(3)} > shop-api@1.4.2 build && tsc -p tsconfig.json && vite build --mode production`,
-          ]),
-        );
-      }
-    } else {
-      lines.push(`#${step} exporting to image`, `#${step} exporting layers`);
-      for (let i = 0; i < 100; i++) {
-        const mb = (rand() * 80).toFixed(2);
-        lines.push(`#${step} sha256:${Math.floor(rand() * 2 ** 52).toString(16).padStart(13, "0")}${"0".repeat(51)} ${mb}MB / ${mb}MB ${(rand() * 4).toFixed(1)}s done`);
-      }
-      lines.push(`#${step} pushing layers ${(rand() * 9).toFixed(1)}s done`);
-    }
-    lines.push(`#${step} DONE ${(rand() * 40).toFixed(1)}s`);
-    step++;
-    const chunk = lines.join("\n");
-    parts.push(chunk);
-    size += chunk.length + 1;
+/** Best of RUNS of one command: wall time around the process, peak RSS from GNU time. */
+function measure(cmd: string, args: string[], runs = RUNS, okCodes = [0]): Measured {
+  const useTime = existsSync(TIME);
+  let best: Measured | undefined;
+  // (rg exits 1 when nothing matches.) A clean environment: no LLM, no team rules, so the figure is the rule engine's.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(?:OPENAI|LLM)_|^RULES_DIR$/.test(k)));
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = useTime
+      ? spawnSync(TIME, ["-f", "%M", cmd, ...args], { encoding: "utf8", env, maxBuffer: 64 << 20 })
+      : spawnSync(cmd, args, { encoding: "utf8", env, maxBuffer: 64 << 20 });
+    const ms = performance.now() - t0;
+    if (!okCodes.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+    const rssKb = useTime ? Number(r.stderr.trim().split("\n").at(-1)) : NaN;
+    if (!best || ms < best.ms) best = { ms, stdout: r.stdout, ...(Number.isFinite(rssKb) ? { rssMb: rssKb / 1024 } : {}) };
   }
-  // The failures sit where they do in real logs: inside the run, and at the end.
-  const middle = Math.floor(parts.length / 2);
-  parts.splice(middle, 0, ...failures.slice(0, 1));
-  parts.push(...failures.slice(1));
-  return `${parts.join("\n")}\n`;
+  return best!;
 }
 
-const FAILURES = [
-  "#41 12.31 qemu: uncaught target signal 11 (Segmentation fault) - core dumped",
-  "#57 [linux/arm64 builder 7/9] RUN npm run build",
-  "#57 0.412 exec /bin/sh: exec format error",
-  "#57 ERROR: process \"/bin/sh -c npm run build\" did not complete successfully: exit code: 1",
-  "------",
-  " > [linux/arm64 builder 7/9] RUN npm run build:",
-  "0.412 exec /bin/sh: exec format error",
-  "------",
-  'ERROR: failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1',
-];
+/** Writes a generated log once (same size, same bytes every run). */
+async function generate(mb: number): Promise<string> {
+  const file = join(OUT, `buildkit-${mb}mb.log`);
+  const target = mb * 1024 * 1024;
+  if (existsSync(file) && statSync(file).size >= target) return file;
+  const out = createWriteStream(file);
+  for (const chunk of buildkitChunks(target, mb, FAILURES)) if (!out.write(chunk)) await once(out, "drain");
+  out.end();
+  await once(out, "finish");
+  return file;
+}
+
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtMb = (mb?: number) => (mb === undefined ? "n/a" : `${mb.toFixed(0)} MB`);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
 
-function main(): void {
-  const dir = join(tmpdir(), "buildx-fix-bench");
-  mkdirSync(dir, { recursive: true });
-  const bigPath = join(dir, "big.log");
-  const kwPath = join(dir, "keywords.txt");
-  const engine = createEngine();
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const engine = await openEngine();
+  // What ripgrep searches for: every literal the engine's scan looks for.
+  const keywords = new Set<string>();
+  for (const { rule } of engine.rules) for (const m of [rule.match, ...(rule.variants ?? []).map((v) => v.match)]) m?.keywords.forEach((k) => keywords.add(k));
+  for (const p of PROBES) p.keywords.forEach((k) => keywords.add(k));
+  const kwFile = join(OUT, "keywords.txt");
+  writeFileSync(kwFile, `${[...keywords].join("\n")}\n`);
+  const oneLine = join(OUT, "one-line.log");
+  writeFileSync(oneLine, ONE_LINE);
 
-  process.stdout.write(`generating a ${BIG_MB} MB BuildKit log and a 1 MB one ...\n`);
-  writeFileSync(bigPath, buildkitLog(BIG_MB * 1024 * 1024, 1, FAILURES));
-  const small = buildkitLog(1024 * 1024, 2, FAILURES);
-  const keywords = [...new Set(engine.rules.flatMap(({ rule }) => [rule.match, ...(rule.variants ?? []).map((v) => v.match)].flatMap((m) => m?.keywords ?? [])))];
-  writeFileSync(kwPath, `${keywords.join("\n")}\n`);
+  const logs: Array<{ label: string; file: string }> = [{ label: "1 line", file: oneLine }];
+  for (const mb of SIZES_MB) {
+    process.stdout.write(`generating bench/out/buildkit-${mb}mb.log ...\n`);
+    logs.push({ label: `${mb} MB`, file: await generate(mb) });
+  }
 
-  // Warm up the JIT on the small log, then time it.
-  for (let i = 0; i < 5; i++) engine.diagnose(small);
-  const smallTimes: number[] = [];
-  for (let i = 0; i < SMALL_RUNS; i++) {
+  const hasRg = spawnSync("rg", ["--version"], { encoding: "utf8" }).status === 0;
+  const node0 = measure(process.execPath, ["-e", "0"]);
+  const rows: string[] = [];
+  const verdicts: string[] = [];
+  rows.push(`| log | buildx-fix diagnose | peak RSS | rg -c -F -i -f (${keywords.size} keywords) | rg RSS | ratio to rg | answer |`);
+  rows.push("|---|---|---|---|---|---|---|");
+  const rss: Record<string, number | undefined> = {};
+  for (const { label, file } of logs) {
+    const big = statSync(file).size > 50 << 20;
+    const runs = big ? Math.min(RUNS, 3) : RUNS;
+    const us = measure(process.execPath, [BIN, "diagnose", file, "--json", "--no-llm"], runs);
+    const answer = (JSON.parse(us.stdout) as { diagnoses: Array<{ ruleId: string }> }).diagnoses.map((d) => d.ruleId).join(", ") || "none";
+    const rg = hasRg ? measure("rg", ["-c", "-F", "-i", "-f", kwFile, file], runs, [0, 1]) : undefined;
+    rss[label] = us.rssMb;
+    rows.push(`| ${label} | ${fmtMs(us.ms)} | ${fmtMb(us.rssMb)} | ${rg ? fmtMs(rg.ms) : "skipped"} | ${rg ? fmtMb(rg.rssMb) : "-"} | ${rg ? `${(us.ms / rg.ms).toFixed(2)}×` : "-"} | ${answer} |`);
+    if (label === "1 line") verdicts.push(`one-line log: ${(us.ms / node0.ms).toFixed(2)}× node -e 0 (target ≤ 3×: ${us.ms <= 3 * node0.ms ? "met" : "NOT met"})`);
+    if (label === "100 MB" && rg) verdicts.push(`100 MB log: ${(us.ms / rg.ms).toFixed(2)}× ripgrep (target ≤ 2×: ${us.ms <= 2 * rg.ms ? "met" : "NOT met"})`);
+  }
+  for (const label of ["100 MB", "300 MB"]) {
+    const mb = rss[label];
+    if (mb !== undefined) verdicts.push(`${label} peak RSS: ${mb.toFixed(0)} MB (target < 120 MB: ${mb < 120 ? "met" : "NOT met"})`);
+  }
+
+  // The chat adapters' path: one message in memory, engine.diagnose (the string path).
+  const message = buildkitLog(1024 * 1024, 7, FAILURES);
+  for (let i = 0; i < 5; i++) engine.diagnose(message);
+  const times: number[] = [];
+  for (let i = 0; i < 30; i++) {
     const t0 = performance.now();
-    engine.diagnose(small);
-    smallTimes.push(performance.now() - t0);
+    engine.diagnose(message);
+    times.push(performance.now() - t0);
   }
-  const smallTop = engine.diagnose(small).diagnoses.map((d) => d.ruleId);
+  const med = median(times);
+  verdicts.push(`in-process, 1 MB message (engine.diagnose): median ${med.toFixed(2)} ms over 30 (target < 5 ms: ${med < 5 ? "met" : "NOT met"})`);
 
-  // The big log: read from disk and diagnosed, as `buildx-fix diagnose big.log` does, in a
-  // child process so that its peak RSS is the engine's, not this generator's.
-  const child = spawnSync(process.execPath, ["--expose-gc", join(import.meta.dirname, "measure.js"), bigPath, "3"], { encoding: "utf8", maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`measuring failed: ${child.stderr}`);
-  const measured = JSON.parse(child.stdout) as { bytes: number; times: number[]; found: string[]; maxRssMb: number };
-  const bytes = measured.bytes;
-  const bigTop = measured.found;
-  const bigMs = Math.min(...measured.times);
-  const mbps = bytes / 1024 / 1024 / (bigMs / 1000);
-
-  let rgLine = "ripgrep: not installed (apt-get install -y ripgrep) — no yardstick this run";
-  let ratioLine = "";
-  const rgVersion = spawnSync("rg", ["--version"], { encoding: "utf8" });
-  if (rgVersion.status === 0) {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      spawnSync("rg", ["-c", "-F", "-i", "-f", kwPath, bigPath], { encoding: "utf8" });
-      times.push(performance.now() - t0);
-    }
-    const rgMs = Math.min(...times);
-    const rgMbps = bytes / 1024 / 1024 / (rgMs / 1000);
-    rgLine = `ripgrep (rg -c -F -i -f, ${keywords.length} keywords): ${rgMbps.toFixed(0)} MB/s (${rgMs.toFixed(0)} ms)`;
-    const ratio = mbps / rgMbps;
-    ratioLine = `ratio buildx-fix / ripgrep: ${ratio.toFixed(2)} (target ≥ 0.25: ${ratio >= 0.25 ? "met" : "NOT met"})`;
-  }
-  const rssMb = measured.maxRssMb;
-  const lines = [
-    `100 MB log: ${(bytes / 1024 / 1024).toFixed(1)} MB in ${bigMs.toFixed(0)} ms = ${mbps.toFixed(0)} MB/s (read + decode + diagnose, best of 3: ${measured.times.map((t) => t.toFixed(0)).join(", ")} ms); found ${bigTop.join(", ") || "nothing"}`,
-    `1 MB log: median ${median(smallTimes).toFixed(2)} ms over ${SMALL_RUNS} runs (target < 10 ms: ${median(smallTimes) < 10 ? "met" : "NOT met"}); found ${smallTop.join(", ") || "nothing"}`,
-    `peak RSS of the 100 MB diagnosis: ${rssMb.toFixed(0)} MB (target < 300 MB: ${rssMb < 300 ? "met" : "NOT met"})`,
-    rgLine,
-    ratioLine,
-  ].filter(Boolean);
-  process.stdout.write(`${lines.join("\n")}\n`);
+  const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.+)/)?.[1] ?? "unknown CPU";
+  const load = existsSync("/proc/loadavg") ? readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ") : "?";
+  process.stdout.write(
+    [
+      "",
+      `buildx-fix bench — best of ${RUNS} (3 for logs over 50 MB), whole processes; ${cpu}, load average ${load}`,
+      `node -e 0: ${fmtMs(node0.ms)}, ${fmtMb(node0.rssMb)}${hasRg ? "" : "; ripgrep: not installed, its columns skipped (apt-get install -y ripgrep)"}`,
+      `logs: ${logs.map(({ file }) => `${file.replace(`${PACKAGE_ROOT}/`, "")} (${statSync(file).size} bytes)`).join(", ")}`,
+      "",
+      ...rows,
+      "",
+      ...verdicts,
+      "",
+    ].join("\n"),
+  );
 }
 
-main();
+await main();

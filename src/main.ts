@@ -16,6 +16,8 @@ import { BotService } from "./core/bot-service.js";
 import { PACKAGE_VERSION } from "./package-info.js";
 import { setupCiAlerts } from "./alerts/index.js";
 import { createHttpApp } from "./server/http.js";
+import { listenLimited } from "./server/listen.js";
+import { mountWebConsole } from "./web/index.js";
 import { Store } from "./store/store.js";
 import { loadDotEnv } from "./ops/env-file.js";
 import { TerminalLog, createLogger, logFormat } from "./ops/logger.js";
@@ -60,6 +62,7 @@ async function run(log: Logger, metrics: BotMetrics, terminal: TerminalLog | und
   const service = new BotService(engine, store, llm);
   const ci = setupCiAlerts({ config, service, log, http: app });
   if (ci) log.info({ endpoints: ci.endpoints }, `CI alerts on ${ci.endpoints.join(" and ")}`);
+  mountWebConsole(app, { config, service, log });
 
   const slackChoice = chooseSlackMode(config);
   if (slackChoice.mode === undefined && slackChoice.why) log.warn(`Slack adapter not started: ${slackChoice.why}`);
@@ -84,11 +87,7 @@ async function run(log: Logger, metrics: BotMetrics, terminal: TerminalLog | und
     const why = config.chatTokens.length ? "no chat adapter running" : "no chat tokens (SLACK_BOT_TOKEN, SLACK_APP_TOKEN, DISCORD_TOKEN)";
     log.info(`${why}: running in local mode with ${store.kind === "memory" ? "in-process" : "Redis"} storage`);
   }
-  const server = app.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
+  const server = await listenLimited(app, config, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
   log.info({ port, rules: engine.rules.length, store: store.kind }, `buildx-fix listening on http://localhost:${port} (GET /healthz, /readyz, /metrics)`);
 

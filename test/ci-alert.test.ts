@@ -33,6 +33,8 @@ beforeAll(async () => {
     DISCORD_TOKEN,
     DISCORD_API_URL: discord.apiUrl,
     CI_ALERT_SLACK_CHANNEL: DEFAULT_CHANNEL,
+    // The log servers of these tests run on this machine.
+    CI_LOG_HOSTS: "127.0.0.1",
   });
 });
 afterAll(async () => {
@@ -156,7 +158,7 @@ describe("POST /ci/alert: refused requests post nothing", () => {
   });
 
   it("413 over MAX_LOG_BYTES, for the body and for a fetched logUrl; 404 when CI_WEBHOOK_SECRET is not set", async () => {
-    const small = await startCiBot({ CI_WEBHOOK_SECRET: CI_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl, CI_ALERT_SLACK_CHANNEL: DEFAULT_CHANNEL, MAX_LOG_BYTES: "4096" });
+    const small = await startCiBot({ CI_WEBHOOK_SECRET: CI_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl, CI_ALERT_SLACK_CHANNEL: DEFAULT_CHANNEL, MAX_LOG_BYTES: "4096", CI_LOG_HOSTS: "127.0.0.1" });
     const big = `${"#5 0.1 downloading layer\n".repeat(400)}${LOAD_LOG}`;
     const server = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/plain" });

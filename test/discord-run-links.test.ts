@@ -20,7 +20,7 @@ let bare: DiscordBot;
 let runCounter = 9000;
 beforeAll(async () => {
   github = await FakeGitHub.start();
-  bot = await startDiscordBot({ GITHUB_TOKEN, GITHUB_API_URL: github.apiUrl });
+  bot = await startDiscordBot({ GITHUB_TOKEN, GITHUB_API_URL: github.apiUrl, GITHUB_REPOS: "acme/*" });
   bare = await startDiscordBot();
 });
 afterAll(async () => {

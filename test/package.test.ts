@@ -62,7 +62,9 @@ describe("npm pack → npm install --omit=dev", () => {
     expect(files).toContain("dist/src/main.js");
     expect(files).toContain("rules/redos-verdicts.json");
     expect(files.filter((f) => /^rules\/.+\.yaml$/.test(f)).length).toBe(readdirSync(join(ROOT, "rules")).filter((f) => f.endsWith(".yaml")).length);
-    const stray = files.filter((f) => /^(test|src|bench|scripts)\//.test(f) || f.startsWith("dist/bench/") || f.endsWith(".map") || f.endsWith(".ts"));
+    expect(files).toContain("dist/rules-pack.json");
+    expect(files).toContain("src/web/assets/console.js");
+    const stray = files.filter((f) => (/^(test|src|bench|scripts)\//.test(f) && !f.startsWith("src/web/assets/")) || f.startsWith("dist/bench/") || f.endsWith(".map") || f.endsWith(".ts"));
     expect(stray).toEqual([]);
   });
 

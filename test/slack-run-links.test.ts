@@ -19,7 +19,7 @@ let runCounter = 7000;
 beforeAll(async () => {
   github = await FakeGitHub.start();
   fake = await FakeSlack.start();
-  bot = await startSlackBot({ GITHUB_TOKEN, GITHUB_API_URL: github.apiUrl }, fake);
+  bot = await startSlackBot({ GITHUB_TOKEN, GITHUB_API_URL: github.apiUrl, GITHUB_REPOS: "acme/*" }, fake);
   bare = await startSlackBot({}, fake);
 });
 afterAll(async () => {

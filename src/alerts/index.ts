@@ -10,8 +10,10 @@ import type { BotService } from "../core/bot-service.js";
 import { AlertService } from "./alert-service.js";
 import { type ChatPoster, DiscordPoster, SlackPoster } from "./chat.js";
 import type { RetryPolicy } from "./retry.js";
+import { logHostPolicy } from "./log-hosts.js";
 import { mountCiAlert } from "./route.js";
 import { loadRoutes } from "./routing.js";
+import { InFlightGate } from "./webhook-body.js";
 
 export interface CiAlertsOptions {
   config: Config;
@@ -37,13 +39,23 @@ export function setupCiAlerts(opts: CiAlertsOptions): CiAlerts | undefined {
   if (config.DISCORD_TOKEN) posters.discord = new DiscordPoster(config);
   const alerts = new AlertService({ service, log, routes: loadRoutes(config), posters, windowMs: config.CI_ALERT_DEDUPE_MS, ...(opts.retry ? { retry: opts.retry } : {}) });
   const endpoints: string[] = [];
+  // One cap on webhook bodies in flight for both endpoints: unauthenticated bytes cost memory.
+  const gate = new InFlightGate(config.WEBHOOK_MAX_CONCURRENT);
   if (config.CI_WEBHOOK_SECRET) {
-    mountCiAlert(http, { secret: config.CI_WEBHOOK_SECRET, maxBytes: config.MAX_LOG_BYTES, alerts, log });
+    mountCiAlert(http, {
+      secret: config.CI_WEBHOOK_SECRET,
+      requireTimestamp: config.CI_WEBHOOK_REQUIRE_TIMESTAMP,
+      maxBytes: config.MAX_LOG_BYTES,
+      alerts,
+      gate,
+      logHosts: logHostPolicy(config),
+      log,
+    });
     endpoints.push("POST /ci/alert");
   }
   if (config.GITHUB_WEBHOOK_SECRET) {
     const github = config.GITHUB_TOKEN ? new GitHubClient(config.GITHUB_API_URL, config.GITHUB_TOKEN, config.MAX_LOG_BYTES) : undefined;
-    mountGithubWebhook(http, { secret: config.GITHUB_WEBHOOK_SECRET, maxBytes: config.MAX_LOG_BYTES, alerts, github, log });
+    mountGithubWebhook(http, { secret: config.GITHUB_WEBHOOK_SECRET, maxBytes: config.MAX_LOG_BYTES, alerts, github, gate, log });
     endpoints.push("POST /github/webhook");
   }
   if (!posters.slack && !posters.discord) log.warn("CI alerts are on but neither SLACK_BOT_TOKEN nor DISCORD_TOKEN is set: alerts will be refused");

@@ -1,7 +1,9 @@
 // POST /ci/alert: a CI job sends its failed build log, signed with CI_WEBHOOK_SECRET
-// (X-Buildx-Fix-Signature: sha256=<HMAC-SHA256 of the raw body>). 202 with the diagnosis as soon
-// as it is known; the chat post happens afterwards. 401 unsigned or badly signed, 400 malformed
-// or no log, 413 over MAX_LOG_BYTES; nothing is posted for those.
+// (X-Buildx-Fix-Signature: sha256=<HMAC-SHA256 of the raw bytes sent>, over
+// "<timestamp>.<body>" with X-Buildx-Fix-Timestamp). 202 with the diagnosis as soon as it is
+// known; the chat post happens afterwards. 401 unsigned, badly signed or stale, 400 malformed,
+// no log or a logUrl host not allowed, 413 over MAX_LOG_BYTES, 503 when too many webhook bodies
+// are in flight; nothing is posted for those.
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { InputError } from "../engine/normalize.js";
@@ -9,34 +11,49 @@ import { LogTooLargeError, formatBytes } from "../input/decode-log.js";
 import { type AlertService, UnroutableError } from "./alert-service.js";
 import { LogFetchError, fetchLog } from "./fetch-log.js";
 import { alertRequestSchema } from "./schema.js";
-import { SIGNATURE_HEADER, verifySignature } from "./signature.js";
+import { SIGNATURE_HEADER, checkCiSignature } from "./signature.js";
+import type { LogHostPolicy } from "./log-hosts.js";
+import { type InFlightGate, signedBody } from "./webhook-body.js";
 
 export const CI_ALERT_PATH = "/ci/alert";
 
-/** Raw body up to `limit` bytes; a bigger one answers 413 and a broken stream 400, in JSON. */
+/**
+ * A raw body up to `limit` bytes for endpoints without a signature (the web console): a bigger
+ * one answers 413 and a broken stream 400, in JSON. A Content-Encoding is refused (415) before
+ * anything is read: an unauthenticated compressed body is never inflated.
+ */
 export function rawBody(limit: number) {
-  const parse = express.raw({ type: () => true, limit });
+  const parse = express.raw({ type: () => true, limit, inflate: false });
   const onError: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
     if (err.type === "entity.too.large") return void res.status(413).json({ error: `request body over the ${formatBytes(limit)} limit (MAX_LOG_BYTES)` });
+    if (err.type === "encoding.unsupported") return void res.status(415).json({ error: "compressed request bodies are not accepted here: send the log as it is (a .gz file is fine)" });
     if (err.status && err.status < 500) return void res.status(400).json({ error: "could not read the request body" });
     next(err);
   };
   return [parse, onError] as const;
 }
 
-/** 401 at once when the signature header is missing (the body is not even read). */
-export function requireHeader(header: string) {
-  return (req: Request, res: Response, next: () => void) => {
-    if (!req.headers[header]) return void res.status(401).json({ error: `missing ${header} signature` });
-    next();
-  };
+export interface CiAlertRouteOptions {
+  secret: string;
+  /** Refuse signatures without X-Buildx-Fix-Timestamp (CI_WEBHOOK_REQUIRE_TIMESTAMP). */
+  requireTimestamp: boolean;
+  maxBytes: number;
+  alerts: AlertService;
+  gate: InFlightGate;
+  logHosts: LogHostPolicy;
+  log: Logger;
 }
 
-export function mountCiAlert(app: Express, o: { secret: string; maxBytes: number; alerts: AlertService; log: Logger }): void {
-  const [parse, onParseError] = rawBody(o.maxBytes);
-  app.post(CI_ALERT_PATH, requireHeader(SIGNATURE_HEADER), parse, onParseError, async (req: Request, res: Response) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifySignature(o.secret, raw, req.headers[SIGNATURE_HEADER])) return void res.status(401).json({ error: "bad signature" });
+export function mountCiAlert(app: Express, o: CiAlertRouteOptions): void {
+  const body = signedBody({
+    maxBytes: o.maxBytes,
+    gate: o.gate,
+    header: SIGNATURE_HEADER,
+    encodings: true,
+    verify: (raw, req) => checkCiSignature({ secret: o.secret, requireTimestamp: o.requireTimestamp }, raw, req.headers),
+  });
+  app.post(CI_ALERT_PATH, ...body, async (req: Request, res: Response) => {
+    const raw = req.body as Buffer;
     let json: unknown;
     try {
       json = JSON.parse(raw.toString("utf8"));
@@ -50,7 +67,7 @@ export function mountCiAlert(app: Express, o: { secret: string; maxBytes: number
     const { log: inline, logUrl, target, ...meta } = parsed.data;
     try {
       const targets = o.alerts.targets(meta.repo, target);
-      const text = inline?.trim() ? inline : await fetchLog(logUrl!, o.maxBytes);
+      const text = inline?.trim() ? inline : await fetchLog(logUrl!, o.maxBytes, o.logHosts);
       if (Buffer.byteLength(text) > o.maxBytes) throw new LogTooLargeError(Buffer.byteLength(text), o.maxBytes);
       const accepted = o.alerts.accept(text, meta, targets);
       o.log.info({ alert: accepted.id, repo: meta.repo, rule: accepted.ruleId }, "CI alert accepted");
@@ -59,7 +76,7 @@ export function mountCiAlert(app: Express, o: { secret: string; maxBytes: number
       if (err instanceof LogTooLargeError) return void res.status(413).json({ error: err.message });
       if (err instanceof UnroutableError) return void res.status(400).json({ error: err.message });
       if (err instanceof InputError) return void res.status(400).json({ error: `not a build log: ${err.message}` });
-      if (err instanceof LogFetchError) return void res.status(502).json({ error: err.message });
+      if (err instanceof LogFetchError) return void res.status(err.refused ? 400 : 502).json({ error: err.message });
       o.log.error({ err: (err as Error).message }, "CI alert failed");
       res.status(500).json({ error: "internal error" });
     }

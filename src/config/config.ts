@@ -57,6 +57,25 @@ const envSchema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
+  /** Hardening of the HTTP surface (README "Security and limits"): repos whose run links pasted in chat are read ("org/repo,org/*"). */
+  GITHUB_REPOS: z.string().regex(/^\s*(\*|[\w.-]+\/(\*|[\w.-]+))(\s*,\s*(\*|[\w.-]+\/(\*|[\w.-]+)))*\s*$/, "must be comma-separated org/repo or org/* entries").optional(),
+  /** Hosts a CI alert's logUrl may name (default: the GitHub API host and gitlab.com); redirects elsewhere go only to public addresses unless CI_LOG_ALLOW_PRIVATE. */
+  CI_LOG_HOSTS: z.string().optional(),
+  CI_LOG_ALLOW_PRIVATE: z.stringbool().default(false),
+  /** Refuse CI signatures without X-Buildx-Fix-Timestamp (no replay of old requests at all). */
+  CI_WEBHOOK_REQUIRE_TIMESTAMP: z.stringbool().default(false),
+  /** Webhook bodies (CI, GitHub) read and checked at once; more answer 503 with Retry-After. */
+  WEBHOOK_MAX_CONCURRENT: z.coerce.number().int().positive().default(16),
+  /** The HTTP server: time to receive a request's headers, the whole request, an idle keep-alive; headers per request; open connections. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  HTTP_MAX_HEADERS: z.coerce.number().int().positive().default(100),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
+  /** Where users reach this bot's web console; answers then link each rule to ${PUBLIC_URL}/rules/<id>. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Protects the console's stats (bearer header or login form); required for them on a non-loopback HOST. */
+  WEB_TOKEN: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 32)").optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & {

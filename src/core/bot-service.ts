@@ -10,6 +10,7 @@ import { redact } from "../redact/secrets.js";
 import type { Store } from "../store/store.js";
 import { fingerprintResult } from "./fingerprint.js";
 import { inFlight, observeDiagnosis } from "../ops/observe.js";
+import { StatsHistory } from "./stats-history.js";
 
 export type Vote = "fixed" | "wrong";
 
@@ -33,6 +34,8 @@ export interface DedupeHit<Ref> {
 export interface AnswerOptions extends DiagnoseOptions {
   /** false: the rules only. Default: the LLM fallback when one is configured. */
   llm?: boolean | undefined;
+  /** false: keep no masked sample of an AI-answered log for later "Wrong" votes (the web console, unless shared). */
+  keepSample?: boolean | undefined;
 }
 
 /** A failure no rule knows that people marked "Wrong" on its AI answer. */
@@ -64,12 +67,17 @@ const KEEP_VOTES_MS = 90 * 24 * HOUR;
 const MAX_UNKNOWN = 200;
 
 export class BotService {
+  /** Answers per rule and day, for the web console's stats over time. */
+  readonly history: StatsHistory;
+
   constructor(
     readonly engine: RuleEngine,
     readonly store: Store,
     /** The optional LLM fallback (configured with OPENAI_*); without it `answer` is `diagnose`. */
     readonly llm?: LlmFallback,
-  ) {}
+  ) {
+    this.history = new StatsHistory(store);
+  }
 
   /** Whether words next to a mention are (part of) a build log rather than a request. */
   holdsLog(text: string): boolean {
@@ -115,7 +123,7 @@ export class BotService {
       const outcome = await this.llm.suggest({ text, result: r, fingerprint: base.fingerprint, rules });
       if (outcome.kind !== "answered") return base;
       const ai = outcome.diagnosis;
-      await this.store.set<UnknownSample>(`unknown-sample:${base.fingerprint}`, { title: ai.title, sample: outcome.sample }, KEEP_VOTES_MS);
+      if (opts.keepSample !== false) await this.store.set<UnknownSample>(`unknown-sample:${base.fingerprint}`, { title: ai.title, sample: outcome.sample }, KEEP_VOTES_MS);
       const result: DiagnoseResult = { ...r, source: "llm", diagnoses: [ai, ...r.diagnoses.filter((d) => d.ruleId !== ai.ruleId)] };
       return { result, fingerprint: base.fingerprint };
     } catch {
@@ -201,6 +209,7 @@ export class BotService {
   /** Counts an answer given, per workspace and rule. */
   async recordHit(workspace: string, ruleId: string): Promise<void> {
     await this.bump(workspace, ruleId, "hits");
+    await this.history.record(workspace, ruleId);
   }
 
   /**

@@ -73,7 +73,8 @@ function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<R
 /** Words that mark a line of a command's output as its error. */
 const ERROR_LIKE = /\b(?:error|err!|fatal|failed|cannot|can't|not found|no such file|undefined reference|exception|traceback|denied)\b/i;
 const STEP_ERRORS = 3;
-const STEP_LOOKBACK = 400;
+/** Lines above a failure that `showStepErrors` may read (the byte path keeps as many). */
+export const STEP_LOOKBACK = 400;
 
 /**
  * The first error-looking lines of the failing step's own output, above `hit`: lines of the
@@ -128,6 +129,14 @@ export class RuleEngine {
   diagnose(input: string, opts: DiagnoseOptions = {}): DiagnoseResult {
     const text = prepareText(input);
     assertLogText(text);
+    return this.diagnosePrepared(text, opts.lang && opts.lang !== "auto" ? opts.lang : detectLang(input));
+  }
+
+  /**
+   * The engine after the input checks, on prepared text. The byte path (byte-path.ts) calls it
+   * with a reduced text: the lines that matter, at their places, with the checks done on the whole log.
+   */
+  diagnosePrepared(text: string, lang: Lang): DiagnoseResult {
     const state = new FactState();
     const hits = new Map<number, Hit[]>();
 
@@ -156,7 +165,6 @@ export class RuleEngine {
 
     const facts = state.finish();
     const conditions = [...state.conditions].sort();
-    const lang = opts.lang && opts.lang !== "auto" ? opts.lang : detectLang(input);
     const diagnoses = this.decide(text, hits, state, lang);
     return {
       source: diagnoses.length ? "rules" : "none",

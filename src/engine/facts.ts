@@ -132,6 +132,11 @@ export class FactState {
 export interface Probe {
   keywords: string[];
   visit(line: string, state: FactState): void;
+  /**
+   * Set on idempotent probes: a visit only adds these conditions and marks the log as Docker
+   * output. Once they hold, the byte path stops reporting the probe's keywords.
+   */
+  sets?: Condition[];
 }
 
 /** Splits a shell command line into words, honouring simple quotes. */
@@ -256,6 +261,7 @@ const probe = (keywords: string[], re: RegExp, visit: (m: RegExpExecArray, state
 
 const flag = (keywords: string[], condition: Condition | "docker"): Probe => ({
   keywords,
+  sets: condition === "docker" ? [] : [condition],
   visit(_line, state) {
     if (condition === "docker") state.dockerLog = true;
     else {
@@ -269,10 +275,14 @@ export const PROBES: Probe[] = [
   commandProbe,
   flag(["[+] building", "[internal] load build definition", "load build definition from", "failed to solve", "sending build context", "error: failed to build", "#0 building with"], "build"),
   // The classic builder's "Step 3/9 : RUN ..." (any step, not only the first).
-  probe(["step "], /^step \d+(?:\/\d+)? : [a-z]+\s/i, (_m, s) => {
-    s.conditions.add("build");
-    s.dockerLog = true;
-  }),
+  // "step " alone is a common word; the pattern wants a digit after it.
+  {
+    ...probe([..."0123456789"].map((d) => `step ${d}`), /^step \d+(?:\/\d+)? : [a-z]+\s/i, (_m, s) => {
+      s.conditions.add("build");
+      s.dockerLog = true;
+    }),
+    sets: ["build"],
+  },
   flag(["did not complete successfully", "returned a non-zero code", "executor failed running"], "step-failed"),
   flag(["buildx", "docker-container:", "buildkitd", "moby/buildkit"], "buildx"),
   flag(["setup-qemu-action", "tonistiigi/binfmt", "qemu-", "binfmt_misc"], "cross-platform"),

@@ -6,10 +6,7 @@ export function createEngine(opts: LoadRulesOptions = {}): RuleEngine {
   return new RuleEngine(loadRules(opts));
 }
 
-/** RULES_DIR may list several directories, separated like PATH. */
-export function rulesDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.RULES_DIR ?? "").split(/[:;]/).filter(Boolean);
-}
+export { rulesDirsFromEnv } from "./open-engine.js";
 
 export { RuleEngine };
 export type * from "./types.js";

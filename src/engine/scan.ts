@@ -11,6 +11,22 @@ export interface ScannedLine {
   keywords: Set<string>;
 }
 
+/** The automaton's tables, as the compiled rule pack stores them (see rules/pack.ts). */
+export interface ScannerTables {
+  keywords: string[];
+  asciiClass: number[];
+  otherClass: Array<[number, number]>;
+  classes: number;
+  delta: Int32Array;
+  outputs: number[][];
+}
+
+/** Tables built at build time, by keyword list: a scanner for the same keywords starts from them. */
+const prebuilt = new Map<string, ScannerTables>();
+export function preloadScannerTables(tables: ScannerTables): void {
+  prebuilt.set(tables.keywords.join("\n"), tables);
+}
+
 export class KeywordScanner {
   private readonly keywords: string[];
   /** Character class of each ASCII code (0 = a character no keyword has). */
@@ -26,6 +42,19 @@ export class KeywordScanner {
 
   constructor(keywords: Iterable<string>) {
     this.keywords = [...new Set([...keywords].map((k) => k.toLowerCase()).filter(Boolean))];
+    const pre = prebuilt.get(this.keywords.join("\n"));
+    if (pre) {
+      this.asciiClass.set(pre.asciiClass);
+      for (const [code, cls] of pre.otherClass) this.otherClass.set(code, cls);
+      this.classes = pre.classes;
+      this.delta = pre.delta;
+      this.outputs = pre.outputs;
+      this.hasOutput = new Uint8Array(pre.delta.length);
+      pre.outputs.forEach((o, st) => {
+        if (o.length) this.hasOutput[st * pre.classes] = 1;
+      });
+      return;
+    }
     let classes = 1;
     const classOf = (code: number): number => (code < 128 ? this.asciiClass[code]! : (this.otherClass.get(code) ?? 0));
     for (const k of this.keywords) {
@@ -89,6 +118,10 @@ export class KeywordScanner {
     outputs.forEach((o, st) => {
       if (o.length) this.hasOutput[st * classes] = 1;
     });
+  }
+
+  tables(): ScannerTables {
+    return { keywords: this.keywords, asciiClass: [...this.asciiClass], otherClass: [...this.otherClass], classes: this.classes, delta: this.delta, outputs: this.outputs };
   }
 
   scan(text: string): ScannedLine[] {

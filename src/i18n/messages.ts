@@ -22,6 +22,7 @@ const en = {
   confidenceNames: { high: "high", medium: "medium", low: "low" },
   truncated: "(cut to fit; see the full answer with `buildx-fix diagnose`)",
   unverified: "AI suggestion, not a verified rule",
+  rulePage: "About this rule",
 } as const;
 
 type Messages = { [K in keyof typeof en]: (typeof en)[K] extends readonly string[] ? readonly string[] : (typeof en)[K] extends string ? string : { [C in keyof (typeof en)[K]]: string } };
@@ -46,6 +47,7 @@ const zh: Messages = {
   confidenceNames: { high: "高", medium: "中", low: "低" },
   truncated: "（内容过长已截断；用 `buildx-fix diagnose` 查看完整结果）",
   unverified: "AI 建议，未经规则验证",
+  rulePage: "规则说明",
 };
 
 export function messages(lang: Lang): Messages {

@@ -4,6 +4,7 @@
 // cap applies to the unpacked text so a small gzip cannot balloon in memory.
 import { gunzipSync } from "node:zlib";
 import { isZip, logFromZip } from "./zip-log.js";
+import { InputError } from "../engine/normalize.js";
 
 export class LogTooLargeError extends Error {
   override readonly name = "LogTooLargeError";
@@ -33,7 +34,8 @@ export function decodeLog(bytes: Buffer, maxBytes = DEFAULT_MAX_LOG_BYTES): stri
       data = gunzipSync(data, { maxOutputLength: maxBytes + 1 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw new LogTooLargeError(maxBytes + 1, maxBytes);
-      throw err;
+      // A cut-off download or a damaged file: unreadable input, said in one line everywhere.
+      throw new InputError("BINARY_INPUT", `the gzip data is truncated or corrupt (${(err as Error).message})`);
     }
   }
   if (data.length > maxBytes) throw new LogTooLargeError(data.length, maxBytes);

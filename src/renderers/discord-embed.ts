@@ -12,6 +12,7 @@ import type { DiagnoseResult, Diagnosis, Lang } from "../engine/types.js";
 import { messages } from "../i18n/messages.js";
 import { isAiSuggestion, summaryWithoutLabel } from "./ai-marking.js";
 import { clip } from "./clip.js";
+import { ruleUrl } from "./rule-link.js";
 
 export const DISCORD_LIMITS = {
   title: 256,
@@ -246,7 +247,9 @@ export function renderDiscordAnswer(result: DiagnoseResult, opts: DiscordAnswerO
   const lead = isAiSuggestion(first, result) ? `⚠️ **${t.unverified}**\n${summary}` : summary;
 
   const pieces: Piece[] = [{ where: "description", priority: 100, value: lead }, ...fixPieces(first, lang, mark)];
-  pieces.push({ where: "field", priority: 90, name: t.confidence, value: `${t.confidenceNames[first.confidence]} · \`${first.ruleId}${first.variant ? `/${first.variant}` : ""}\``, inline: true });
+  const id = `${first.ruleId}${first.variant ? `/${first.variant}` : ""}`;
+  const url = ruleUrl(first.ruleId);
+  pieces.push({ where: "field", priority: 90, name: t.confidence, value: `${t.confidenceNames[first.confidence]} · ${url ? `[${id}](${url})` : `\`${id}\``}`, inline: true });
   if (opts.source) pieces.push({ where: "field", priority: 88, name: text[lang].source, value: clip(opts.source, CAP.source), inline: true });
   const evidence = numberedEvidence(first, lang, mark);
   if (evidence) pieces.push({ where: "field", priority: 80, name: t.evidence, value: evidence });

@@ -1,6 +1,7 @@
 // The JSON contract of `buildx-fix diagnose --json`: other tools and CI steps parse it, so it
 // carries exactly these fields, in this order, whatever the engine adds internally.
 import type { DiagnoseResult } from "../engine/types.js";
+import { ruleUrl } from "./rule-link.js";
 
 export interface JsonDiagnosis {
   ruleId: string;
@@ -11,6 +12,8 @@ export interface JsonDiagnosis {
   docs: Array<{ title: string; url: string }>;
   evidence: Array<{ line: number; text: string }>;
   facts: Record<string, string>;
+  /** The rule's page on the web console; only when PUBLIC_URL is set. */
+  ruleUrl?: string;
 }
 
 export interface JsonResult {
@@ -21,16 +24,20 @@ export interface JsonResult {
 export function toJson(result: DiagnoseResult): JsonResult {
   return {
     source: result.source,
-    diagnoses: result.diagnoses.map((d) => ({
-      ruleId: d.ruleId,
-      title: d.title,
-      confidence: d.confidence,
-      summary: d.summary,
-      fix: d.fix.map((f) => ({ description: f.description, command: f.command })),
-      docs: d.docs.map((x) => ({ title: x.title, url: x.url })),
-      evidence: d.evidence.map((e) => ({ line: e.line, text: e.text })),
-      facts: { ...d.facts },
-    })),
+    diagnoses: result.diagnoses.map((d) => {
+      const url = ruleUrl(d.ruleId);
+      return {
+        ruleId: d.ruleId,
+        title: d.title,
+        confidence: d.confidence,
+        summary: d.summary,
+        fix: d.fix.map((f) => ({ description: f.description, command: f.command })),
+        docs: d.docs.map((x) => ({ title: x.title, url: x.url })),
+        evidence: d.evidence.map((e) => ({ line: e.line, text: e.text })),
+        facts: { ...d.facts },
+        ...(url ? { ruleUrl: url } : {}),
+      };
+    }),
   };
 }
 

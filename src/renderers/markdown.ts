@@ -2,6 +2,7 @@
 import type { DiagnoseResult, Diagnosis } from "../engine/types.js";
 import { messages } from "../i18n/messages.js";
 import { isAiSuggestion, summaryWithoutLabel } from "./ai-marking.js";
+import { ruleUrl } from "./rule-link.js";
 
 /** A fenced block that survives backticks inside the content. */
 export function fence(body: string, lang = ""): string {
@@ -15,7 +16,9 @@ function diagnosisMarkdown(d: Diagnosis, result: DiagnoseResult, heading: string
   const out: string[] = [];
   out.push(`${heading} ${d.title}`, "");
   if (isAiSuggestion(d, result)) out.push(`> ⚠️ **${t.unverified}**`, "");
-  out.push(`\`${d.ruleId}\`${d.variant ? ` (${d.variant})` : ""} · ${t.confidence}: **${t.confidenceNames[d.confidence]}**`, "");
+  const url = ruleUrl(d.ruleId);
+  const id = url ? `[\`${d.ruleId}\`](${url})` : `\`${d.ruleId}\``;
+  out.push(`${id}${d.variant ? ` (${d.variant})` : ""} · ${t.confidence}: **${t.confidenceNames[d.confidence]}**`, "");
   out.push(summaryWithoutLabel(d, result), "");
   if (d.fix.length) {
     out.push(`**${t.fix}**`, "");

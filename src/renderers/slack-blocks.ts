@@ -7,6 +7,7 @@ import type { ActionsBlock, Button, ContextBlock, KnownBlock, RichTextBlock, Ric
 import type { DiagnoseResult, Diagnosis, Lang } from "../engine/types.js";
 import { messages } from "../i18n/messages.js";
 import { clip } from "./clip.js";
+import { ruleUrl } from "./rule-link.js";
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -156,7 +157,9 @@ function primaryParts(d: Diagnosis, lang: Lang, opts: SlackAnswerOptions, parts:
   const t = messages(lang);
   parts.add(100, { type: "header", text: { type: "plain_text", text: parts.clip(d.title, SLACK_LIMITS.headerText), emoji: false } });
   parts.add(95, { type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(parts.clip(d.summary, CAP.summary)) } });
-  const meta = [`${t.confidence}: *${t.confidenceNames[d.confidence]}*`, `\`${d.ruleId}${d.variant ? `/${d.variant}` : ""}\``];
+  const id = `${d.ruleId}${d.variant ? `/${d.variant}` : ""}`;
+  const url = ruleUrl(d.ruleId);
+  const meta = [`${t.confidence}: *${t.confidenceNames[d.confidence]}*`, url ? `<${url}|${id}>` : `\`${id}\``];
   if (opts.source) meta.push(escapeMrkdwn(clip(opts.source, CAP.source)));
   parts.add(90, { type: "context", elements: [{ type: "mrkdwn", text: meta.join(" · ") }] });
 

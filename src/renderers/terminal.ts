@@ -2,6 +2,7 @@
 import type { DiagnoseResult, Diagnosis } from "../engine/types.js";
 import { lineLabel, messages } from "../i18n/messages.js";
 import { isAiSuggestion, summaryWithoutLabel } from "./ai-marking.js";
+import { ruleUrl } from "./rule-link.js";
 
 export interface TerminalStyle {
   color: boolean;
@@ -39,6 +40,8 @@ function block(d: Diagnosis, result: DiagnoseResult, style: TerminalStyle, prima
     out.push("", `  ${paint(c, "1", t.docs)}:`);
     for (const x of d.docs) out.push(`    ${x.title}: ${paint(c, "4", x.url)}`);
   }
+  const url = ruleUrl(d.ruleId);
+  if (url) out.push("", `  ${paint(c, "1", t.rulePage)}: ${paint(c, "4", url)}`);
   return out;
 }
 

@@ -163,12 +163,14 @@ export interface LoadRulesOptions {
   builtin?: boolean;
   /** The ReDoS checker (default: shipped verdicts plus the on-disk cache). */
   redos?: RedosChecker;
+  /** The built-in pack already loaded (from the compiled snapshot, see pack.ts). */
+  builtinRules?: LoadedRule[];
 }
 
 export function loadRules(opts: LoadRulesOptions = {}): LoadedRule[] {
   const redos = opts.redos ?? new RedosChecker(SHIPPED_VERDICTS);
   const byId = new Map<string, LoadedRule>();
-  if (opts.builtin !== false) for (const r of loadRuleDir(BUILTIN_RULES_DIR, true, redos)) byId.set(r.rule.id, r);
+  if (opts.builtin !== false) for (const r of opts.builtinRules ?? loadRuleDir(BUILTIN_RULES_DIR, true, redos)) byId.set(r.rule.id, r);
   for (const dir of opts.extraDirs ?? []) for (const r of loadRuleDir(dir, false, redos)) byId.set(r.rule.id, r);
   const rules = [...byId.values()];
   const problems: RuleProblem[] = [];

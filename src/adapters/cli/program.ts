@@ -1,24 +1,19 @@
 // The command line: `buildx-fix diagnose | rules list | rules test | chat | notify`. Argument parsing
 // is commander's; this file only wires options to the engine and renderers.
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { type DestinationStream, pino } from "pino";
-import { BotService } from "../../core/bot-service.js";
-import { createEngine, rulesDirsFromEnv } from "../../engine/index.js";
+// Only what `diagnose` needs is imported up front; the YAML loader, the store, pino, the LLM
+// client and the alert code load when a command uses them (start-up is most of a short log's time).
 import { InputError } from "../../engine/normalize.js";
+import { openEngine, rulesDirsFromEnv } from "../../engine/open-engine.js";
 import { RuleLoadError } from "../../rules/errors.js";
-import { testRuleExamples } from "../../rules/example-test.js";
 import { PACKAGE_VERSION } from "../../package-info.js";
-import { LogTooLargeError, decodeLog } from "../../input/decode-log.js";
+import { LogTooLargeError } from "../../input/decode-log.js";
+import { LogSource, diagnoseSource } from "../../input/log-source.js";
 import { renderJson } from "../../renderers/json.js";
 import { renderMarkdown } from "../../renderers/markdown.js";
 import { renderTerminal, wantsColor } from "../../renderers/terminal.js";
-import { runTerminalChat } from "../local/terminal-chat.js";
-import { LlmConfigError, llmSettingFromEnv } from "../../llm/config.js";
 import type { LlmFallback } from "../../llm/fallback.js";
-import { Store } from "../../store/store.js";
-import { ciContext } from "../../alerts/ci-env.js";
-import { SIGNATURE_HEADER, sign } from "../../alerts/signature.js";
+import type { Store } from "../../store/store.js";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -70,6 +65,7 @@ async function notify(file: string | undefined, opts: NotifyOptions, io: CliIO):
   const secret = io.env.CI_WEBHOOK_SECRET;
   if (!secret) throw new UsageError("CI_WEBHOOK_SECRET is not set: it signs the alert (the same secret as the bot's)");
   const log = await readLog(file, io);
+  const [{ ciContext }, { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign }] = await Promise.all([import("../../alerts/ci-env.js"), import("../../alerts/signature.js")]);
   const fromEnv = ciContext(io.env);
   const meta = { repo: opts.repo, workflow: opts.workflow, job: opts.job, branch: opts.branch, commit: opts.commit, runUrl: opts.runUrl, title: opts.title };
   const payload: Record<string, string> = { log };
@@ -80,11 +76,13 @@ async function notify(file: string | undefined, opts: NotifyOptions, io: CliIO):
   if (meta.title) payload.title = meta.title;
   if (opts.target) payload.target = opts.target;
   const body = JSON.stringify(payload);
+  // Signed with the time, so the bot refuses it if it is replayed later.
+  const timestamp = Math.floor(Date.now() / 1000);
   let res: Response;
   try {
     res = await fetch(endpoint, {
       method: "POST",
-      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: sign(secret, body), "user-agent": `buildx-fix/${PACKAGE_VERSION}` },
+      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: sign(secret, body, timestamp), [TIMESTAMP_HEADER]: String(timestamp), "user-agent": `buildx-fix/${PACKAGE_VERSION}` },
       body,
       signal: AbortSignal.timeout(Number(opts.timeout) * 1000 || 60_000),
     });
@@ -111,25 +109,28 @@ async function notify(file: string | undefined, opts: NotifyOptions, io: CliIO):
   throw new NotifyError(`the bot refused the alert (HTTP ${res.status}): ${why}`, res.status >= 500 ? 3 : 4);
 }
 
-async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+/** Where `diagnose` and `notify` read the log: a FILE, or stdin for `-` or nothing. */
+function logSource(file: string | undefined, io: CliIO): LogSource {
+  if (!file || file === "-") {
+    if (!file && io.stdin.isTTY) throw new UsageError("no log given: pass a FILE, or pipe the log into stdin (buildx-fix diagnose - < build.log)");
+    return LogSource.fromStream(io.stdin);
+  }
+  return LogSource.fromFile(file);
 }
 
 async function readLog(file: string | undefined, io: CliIO): Promise<string> {
-  if (!file || file === "-") {
-    if (!file && io.stdin.isTTY) throw new UsageError("no log given: pass a FILE, or pipe the log into stdin (buildx-fix diagnose - < build.log)");
-    return decodeLog(await readStdin(io.stdin), maxBytes(io.env));
-  }
-  let bytes: Buffer;
+  return unreadable(file, () => logSource(file, io).text(maxBytes(io.env)));
+}
+
+/** File-system errors as one line for the user. */
+async function unreadable<T>(file: string | undefined, read: () => Promise<T>): Promise<T> {
   try {
-    bytes = readFileSync(file);
+    return await read();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    if (!e.code || !file || !["ENOENT", "EISDIR", "EACCES", "EPERM"].includes(e.code)) throw err;
     throw new UsageError(`cannot read ${file}: ${e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message}`);
   }
-  return decodeLog(bytes, maxBytes(io.env));
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -145,6 +146,13 @@ const maxBytes = (env: NodeJS.ProcessEnv): number => Number(env.MAX_LOG_BYTES) |
  */
 async function llmFallbackFor(flag: boolean | undefined, io: CliIO): Promise<{ llm: LlmFallback; store: Store } | undefined> {
   if (flag === false) return undefined;
+  // With no LLM variable set and no --llm there is nothing to validate: skip loading zod.
+  if (flag === undefined && !Object.entries(io.env).some(([k, v]) => v && /^(?:OPENAI|LLM)_/.test(k))) return undefined;
+  const [{ LlmConfigError, llmSettingFromEnv }, { pino }, { Store }] = await Promise.all([
+    import("../../llm/config.js"),
+    import("pino"),
+    import("../../store/store.js"),
+  ]);
   let setting;
   try {
     setting = llmSettingFromEnv(io.env);
@@ -158,7 +166,7 @@ async function llmFallbackFor(flag: boolean | undefined, io: CliIO): Promise<{ l
   }
   const { LlmFallback } = await import("../../llm/fallback.js");
   const level = io.env.LOG_LEVEL || "warn";
-  const log = pino({ level, base: { name: "buildx-fix" } }, io.stderr as unknown as DestinationStream);
+  const log = pino({ level, base: { name: "buildx-fix" } }, io.stderr as unknown as import("pino").DestinationStream);
   // The answer cache lives as long as the process: one question per distinct failure.
   const store = Store.create(undefined);
   return { llm: new LlmFallback({ config: setting.config, log, store }), store };
@@ -186,15 +194,17 @@ export function buildProgram(io: CliIO): Command {
     .option("--llm", "ask the configured LLM when no rule is confident (the default when OPENAI_MODEL is set)")
     .option("--no-llm", "rules only, even when an LLM is configured")
     .action(async (file: string | undefined, opts: { format: string; json?: boolean; lang: "en" | "zh" | "auto"; rules: string[]; llm?: boolean }) => {
-      const engine = createEngine({ extraDirs: dirsOf(opts) });
+      const engine = await openEngine({ extraDirs: dirsOf(opts) });
       const fallback = await llmFallbackFor(opts.llm, io);
-      const log = await readLog(file, io);
       let result;
       if (fallback) {
+        const log = await readLog(file, io);
+        const { BotService } = await import("../../core/bot-service.js");
         result = (await new BotService(engine, fallback.store, fallback.llm).answer(log, { lang: opts.lang })).result;
         await fallback.store.close();
       } else {
-        result = engine.diagnose(log, { lang: opts.lang });
+        // Streamed through the byte path: memory stays flat whatever the log's size.
+        result = await unreadable(file, () => diagnoseSource(engine, logSource(file, io), { lang: opts.lang, maxBytes: maxBytes(io.env) }));
       }
       const format = opts.json ? "json" : opts.format;
       const out =
@@ -207,23 +217,44 @@ export function buildProgram(io: CliIO): Command {
     .command("list")
     .description("list the causes buildx-fix knows")
     .addOption(rulesOption())
+    .addOption(new Option("--lang <lang>", "language of the titles").choices(["en", "zh"]).default("en"))
     .option("--json", "print JSON")
-    .action((opts: { rules: string[]; json?: boolean }) => {
-      const engine = createEngine({ extraDirs: dirsOf(opts) });
-      const list = engine.rules.map(({ rule, builtin, file }) => ({ id: rule.id, title: rule.title.en, category: rule.category, confidence: rule.confidence, source: builtin ? "built-in" : file }));
+    .action(async (opts: { rules: string[]; json?: boolean; lang: "en" | "zh" }) => {
+      const engine = await openEngine({ extraDirs: dirsOf(opts) });
+      const list = engine.rules.map(({ rule, builtin, file }) => ({ id: rule.id, title: rule.title[opts.lang], category: rule.category, confidence: rule.confidence, source: builtin ? "built-in" : file }));
       if (opts.json) io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       else {
         const width = Math.max(...list.map((r) => r.id.length));
         for (const r of list) io.stdout.write(`${r.id.padEnd(width)}  ${r.category.padEnd(10)}  ${r.title}${r.source === "built-in" ? "" : `  (${r.source})`}\n`);
-        io.stdout.write(`${list.length} rules\n`);
+        io.stdout.write(opts.lang === "zh" ? `共 ${list.length} 条规则\n` : `${list.length} rules\n`);
       }
+    });
+  rules
+    .command("show")
+    .description("one rule's page: summary, fixes, docs, how it matches, examples (checked now) and near-misses")
+    .argument("<id>", "the rule id (see `rules list`)")
+    .addOption(new Option("--lang <lang>", "language").choices(["en", "zh"]).default("en"))
+    .addOption(rulesOption())
+    .action(async (id: string, opts: { lang: "en" | "zh"; rules: string[] }) => {
+      // A rule page shows examples, which only the YAML files hold.
+      const [{ createEngine }, { rulePage }, { renderRulePage }] = await Promise.all([
+        import("../../engine/index.js"),
+        import("../../rules/rule-page.js"),
+        import("../../renderers/rule-page-text.js"),
+      ]);
+      const engine = createEngine({ extraDirs: dirsOf(opts) });
+      const page = rulePage(engine, id, opts.lang);
+      if (!page) throw new UsageError(`no rule ${JSON.stringify(id)}: \`buildx-fix rules list\` names them all`);
+      io.stdout.write(renderRulePage(page, { color: wantsColor(io.stdout) }));
     });
   rules
     .command("test")
     .description("run every rule's examples (with DIR: the rules in DIR, against the built-in pack plus DIR)")
     .argument("[dir]", "a directory of team rules")
-    .action((dir: string | undefined) => {
+    .action(async (dir: string | undefined) => {
       const extra = [...rulesDirsFromEnv(io.env), ...(dir ? [dir] : [])];
+      // The examples live only in the YAML files, so this always takes the YAML path.
+      const [{ createEngine }, { testRuleExamples }] = await Promise.all([import("../../engine/index.js"), import("../../rules/example-test.js")]);
       const engine = createEngine({ extraDirs: extra });
       const subject = dir ? engine.rules.filter((r) => !r.builtin) : engine.rules;
       const report = testRuleExamples(engine, subject);
@@ -254,7 +285,8 @@ export function buildProgram(io: CliIO): Command {
     .addOption(new Option("--lang <lang>", "answer language").choices(["en", "zh", "auto"]).default("auto"))
     .addOption(rulesOption())
     .action(async (opts: { lang: "en" | "zh" | "auto"; rules: string[] }) => {
-      const engine = createEngine({ extraDirs: dirsOf(opts) });
+      const engine = await openEngine({ extraDirs: dirsOf(opts) });
+      const { runTerminalChat } = await import("../local/terminal-chat.js");
       await runTerminalChat({ engine, input: io.stdin, output: io.stdout, lang: opts.lang });
     });
 

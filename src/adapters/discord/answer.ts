@@ -201,7 +201,7 @@ export async function answerLog(deps: DiscordDeps, o: AskOptions): Promise<void>
  * `tellProblem` says so (never a "configure a token" under every link).
  */
 export async function answerRunLink(deps: DiscordDeps, link: RunLink, o: AskOptions): Promise<void> {
-  const logs = await readRunLogs(deps.config, link);
+  const logs = await readRunLogs(deps.config, link, deps.service.store);
   const lang = pickLang({ text: o.text, explicit: o.lang, locale: o.locale });
   if (logs.kind === "logs") {
     const context = discordHeadline(runContextMeta(logs, lang), lang);

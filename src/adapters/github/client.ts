@@ -67,7 +67,18 @@ function toApiError(err: unknown): GitHubApiError {
   return new GitHubApiError(`GitHub API error (HTTP ${s})`, "server", s);
 }
 
+/**
+ * `owner/name` as GitHub allows them: owners are letters, digits, `-` and `_` (managed users);
+ * names add `.` but are never `.` or `..`. Anything else (a `..` from a pasted link) would move
+ * the request out of the API prefix once the URL is normalised, so it never reaches a path.
+ */
+export function isRepoName(repo: string): boolean {
+  const m = /^([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,38}))\/([A-Za-z0-9_.-]{1,100})$/.exec(repo);
+  return !!m && m[2] !== "." && m[2] !== "..";
+}
+
 function splitRepo(repo: string): { owner: string; repo: string } {
+  if (!isRepoName(repo)) throw new GitHubApiError(`"${repo}" is not a GitHub repository name`, "not-found");
   const [owner = "", name = ""] = repo.split("/");
   return { owner, repo: name };
 }

@@ -9,8 +9,10 @@ import type { Lang } from "../../engine/types.js";
 import { LogTooLargeError, formatBytes } from "../../input/decode-log.js";
 import { redact } from "../../redact/secrets.js";
 import type { AlertMeta } from "../../alerts/schema.js";
-import { GitHubApiError, GitHubClient } from "./client.js";
+import type { Store } from "../../store/store.js";
+import { GitHubApiError, GitHubClient, isRepoName } from "./client.js";
 import { failedJobLogs } from "./logs.js";
+import { repoAllowed } from "./repo-allowlist.js";
 
 export interface RunLink {
   /** The link as found (normalised to the run or job page). */
@@ -58,6 +60,8 @@ export function findRunLinks(hosts: Set<string>, ...values: unknown[]): RunLink[
       const runId = Number(run);
       const jobId = job ? Number(job) : undefined;
       const repo = `${owner}/${name}`;
+      // `..` and other names GitHub does not allow would leave the API's /repos/ prefix.
+      if (!isRepoName(repo)) continue;
       const known = out.find((l) => l.repo === repo && l.runId === runId);
       if (known) {
         known.jobId ??= jobId;
@@ -89,6 +93,7 @@ export interface FailedJob {
 export type RunLogs =
   | { kind: "logs"; text: string; jobs: FailedJob[]; link: RunLink; workflow?: string | undefined; branch?: string | undefined; commit?: string | undefined }
   | { kind: "no-token"; link: RunLink }
+  | { kind: "not-allowed"; link: RunLink; configured: boolean }
   | { kind: "no-failed-jobs"; link: RunLink }
   | { kind: "unreadable"; link: RunLink; reason: string };
 
@@ -96,8 +101,10 @@ export type RunLogs =
  * Reads the failed jobs' logs of the linked run (only the linked job for a job link).
  * Never throws for GitHub's answers: those become `unreadable` with a short reason.
  */
-export async function readRunLogs(config: Pick<Config, "GITHUB_TOKEN" | "GITHUB_API_URL" | "MAX_LOG_BYTES">, link: RunLink): Promise<RunLogs> {
+export async function readRunLogs(config: Pick<Config, "GITHUB_TOKEN" | "GITHUB_API_URL" | "MAX_LOG_BYTES" | "GITHUB_REPOS">, link: RunLink, store: Store | undefined): Promise<RunLogs> {
   if (!config.GITHUB_TOKEN) return { kind: "no-token", link };
+  // Before any request: the token may read repositories the people in this channel cannot.
+  if (!(await repoAllowed(config.GITHUB_REPOS, store, link.repo))) return { kind: "not-allowed", link, configured: !!config.GITHUB_REPOS };
   const client = new GitHubClient(config.GITHUB_API_URL, config.GITHUB_TOKEN, config.MAX_LOG_BYTES);
   try {
     const logs = await failedJobLogs(client, link.repo, link.runId, config.MAX_LOG_BYTES, link.jobId);
@@ -131,6 +138,8 @@ const words = {
     noToken: (url: string) =>
       `That message links a GitHub Actions run (${url}), but the bot cannot read its logs: set \`GITHUB_TOKEN\` (a token with \`actions:read\` on the repository; \`GITHUB_API_URL\` for GitHub Enterprise) where the bot runs.`,
     noFailedJobs: (url: string) => `The GitHub Actions run ${url} has no failed job to diagnose.`,
+    notAllowed: (repo: string, configured: boolean) =>
+      `The bot does not read runs of ${repo} from chat links: it is not ${configured ? "in `GITHUB_REPOS`" : "an allowed repository (`GITHUB_REPOS` is not set, and it has sent no GitHub webhook to the bot)"}. To allow it, add \`${repo}\` (or \`${repo.split("/")[0]}/*\`) to \`GITHUB_REPOS\` where the bot runs.`,
     unreadable: (url: string, reason: string) => `Could not read the logs of ${url}: ${reason}.`,
   },
   zh: {
@@ -139,6 +148,8 @@ const words = {
     noToken: (url: string) =>
       `这条消息链接了一个 GitHub Actions 运行记录（${url}），但机器人无法读取它的日志：请在机器人运行处配置 \`GITHUB_TOKEN\`（对该仓库有 \`actions:read\` 权限；GitHub Enterprise 另需 \`GITHUB_API_URL\`）。`,
     noFailedJobs: (url: string) => `GitHub Actions 运行记录 ${url} 中没有失败的任务可诊断。`,
+    notAllowed: (repo: string, configured: boolean) =>
+      `机器人不会读取聊天链接中 ${repo} 的运行记录：该仓库${configured ? "不在 `GITHUB_REPOS` 中" : "未被允许（未设置 `GITHUB_REPOS`，且它从未向机器人发送过 GitHub webhook）"}。如需允许，请在机器人运行处把 \`${repo}\`（或 \`${repo.split("/")[0]}/*\`）加入 \`GITHUB_REPOS\`。`,
     unreadable: (url: string, reason: string) => `无法读取 ${url} 的日志：${reason}。`,
   },
 } as const;
@@ -162,6 +173,7 @@ export function runLinkProblem(outcome: Exclude<RunLogs, { kind: "logs" }>, lang
   const url = outcome.link.url;
   if (outcome.kind === "no-token") return w.noToken(url);
   if (outcome.kind === "no-failed-jobs") return w.noFailedJobs(url);
+  if (outcome.kind === "not-allowed") return w.notAllowed(outcome.link.repo, outcome.configured);
   return w.unreadable(url, redact(outcome.reason).replace(/\.$/, ""));
 }
 

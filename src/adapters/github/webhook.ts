@@ -3,15 +3,16 @@
 // 202 at once; then its failed jobs' logs are read through the REST API (GITHUB_TOKEN) and each
 // becomes a CI alert. When the logs cannot be read (no token, 401, 404, rate limit, 5xx) the
 // channel gets a short alert saying so. Other events and successful runs: 200, ignored.
+import { verify } from "@octokit/webhooks-methods";
 import type { Express, Request, Response } from "express";
 import type { Logger } from "pino";
 import { type AlertService, UnroutableError } from "../../alerts/alert-service.js";
-import { rawBody, requireHeader } from "../../alerts/route.js";
 import type { Target } from "../../alerts/routing.js";
 import type { AlertMeta } from "../../alerts/schema.js";
-import { verifySignature } from "../../alerts/signature.js";
+import { type InFlightGate, signedBody } from "../../alerts/webhook-body.js";
+import { rememberWebhookRepo } from "./repo-allowlist.js";
 import { LogTooLargeError } from "../../input/decode-log.js";
-import { GitHubApiError, type GitHubClient } from "./client.js";
+import { GitHubApiError, type GitHubClient, isRepoName } from "./client.js";
 import { failedJobLogs } from "./logs.js";
 
 export const GITHUB_WEBHOOK_PATH = "/github/webhook";
@@ -57,6 +58,7 @@ export interface GitHubWebhookOptions {
   alerts: AlertService;
   /** Without it (no GITHUB_TOKEN) failures are alerted without logs, saying what to configure. */
   github: GitHubClient | undefined;
+  gate: InFlightGate;
   log: Logger;
 }
 
@@ -87,10 +89,20 @@ export async function alertRun(o: GitHubWebhookOptions, work: Work, targets: Tar
 }
 
 export function mountGithubWebhook(app: Express, o: GitHubWebhookOptions): void {
-  const [parse, onParseError] = rawBody(o.maxBytes);
-  app.post(GITHUB_WEBHOOK_PATH, requireHeader(SIGNATURE), parse, onParseError, (req: Request, res: Response) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifySignature(o.secret, raw, req.headers[SIGNATURE])) return void res.status(401).json({ error: "bad signature" });
+  const body = signedBody({
+    maxBytes: o.maxBytes,
+    gate: o.gate,
+    header: SIGNATURE,
+    // GitHub signs and sends plain JSON, never a compressed body.
+    encodings: false,
+    verify: async (raw, req) => {
+      const sig = req.headers[SIGNATURE];
+      const ok = raw.length > 0 && typeof sig === "string" && (await verify(o.secret, raw.toString("utf8"), sig.trim()));
+      return ok || "bad signature";
+    },
+  });
+  app.post(GITHUB_WEBHOOK_PATH, ...body, (req: Request, res: Response) => {
+    const raw = req.body as Buffer;
     const event = req.headers["x-github-event"];
     let payload: RunPayload;
     try {
@@ -99,6 +111,9 @@ export function mountGithubWebhook(app: Express, o: GitHubWebhookOptions): void 
     } catch {
       return void res.status(400).json({ error: "malformed JSON body" });
     }
+    // A signed delivery names a repository this installation reports on: its run links may be read in chat.
+    const repo = payload.repository?.full_name;
+    if (typeof repo === "string" && isRepoName(repo)) o.alerts.background(rememberWebhookRepo(o.alerts.store, repo));
     if (event === "ping") return void res.status(200).json({ ok: true });
     const work = workFrom(typeof event === "string" ? event : undefined, payload);
     if ("ignored" in work) return void res.status(200).json({ ignored: work.ignored });

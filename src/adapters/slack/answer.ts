@@ -226,7 +226,7 @@ async function answer(deps: SlackDeps, client: webApi.WebClient, o: AskOptions):
  * `tellProblem` says so (never a "configure a token" under every link).
  */
 export async function answerRunLink(deps: SlackDeps, client: webApi.WebClient, link: RunLink, o: AskOptions): Promise<void> {
-  const logs = await readRunLogs(deps.config, link);
+  const logs = await readRunLogs(deps.config, link, deps.service.store);
   if (logs.kind === "logs") {
     const lang = await answerLang(deps.service, client, { text: o.text, explicit: o.lang, locale: o.locale, team: o.place.team, user: o.user });
     const context = slackHeadline(runContextMeta(logs, lang), lang);

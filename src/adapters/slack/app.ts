@@ -8,6 +8,7 @@ import type { Config } from "../../config/config.js";
 import type { BotService } from "../../core/bot-service.js";
 import { type Handled, type SlackDeps, reporter } from "./deps.js";
 import { keyedQueue } from "../../core/keyed-queue.js";
+import { AckPressure, afterAckQueue } from "../../server/after-ack.js";
 import { registerCommand } from "./handlers/command.js";
 import { registerFeedback } from "./handlers/feedback.js";
 import { registerMessages } from "./handlers/messages.js";
@@ -49,7 +50,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter | un
   const { mode } = chooseSlackMode(config);
   if (!mode) return undefined;
   const logger = boltLogger(log);
-  const receiver = createReceiver(mode, { config, logger, http });
+  const pressure = new AckPressure();
+  const receiver = createReceiver(mode, { config, logger, http, pressure });
   const app = new App({
     token: config.SLACK_BOT_TOKEN!,
     receiver,
@@ -64,7 +66,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter | un
       rejectRateLimitedCalls: false,
     },
   });
-  const deps: SlackDeps = { service, config, log: log.child({ component: "slack" }), report: reporter(log, opts.onHandled), serial: keyedQueue() };
+  const deps: SlackDeps = { service, config, log: log.child({ component: "slack" }), report: reporter(log, opts.onHandled), serial: keyedQueue(), afterAck: afterAckQueue({ pressure }) };
   registerCommand(app, deps);
   registerModal(app, deps);
   registerMessages(app, deps);

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
 import type { BotService } from "../../core/bot-service.js";
 import type { Serial } from "../../core/keyed-queue.js";
+import type { AfterAck } from "../../server/after-ack.js";
 import { type Outcome, eventReporter } from "../../core/outcome.js";
 
 export type Entry = "command" | "modal" | "message" | "mention" | "shortcut" | "feedback";
@@ -27,6 +28,8 @@ export interface SlackDeps {
   report: (h: Handled) => void;
   /** Runs `fn` after every earlier call with the same key has finished (core/keyed-queue.ts). */
   serial: Serial;
+  /** Runs work that follows an ack off the ack path (server/after-ack.ts). */
+  afterAck: AfterAck;
 }
 
 export function reporter(log: Logger, listener?: (h: Handled) => void): (h: Handled) => void {

@@ -4,6 +4,7 @@
 import { ExpressReceiver, type Logger, SocketModeReceiver } from "@slack/bolt";
 import express, { type Express, type RequestHandler } from "express";
 import type { Config } from "../../config/config.js";
+import type { AckPressure } from "../../server/after-ack.js";
 
 export type SlackMode = "socket" | "http";
 
@@ -47,9 +48,11 @@ export interface ReceiverOptions {
   logger: Logger;
   /** HTTP mode: the bot's express app that POST /slack/events is mounted on. */
   http: Express;
+  /** HTTP mode: counts requests waiting for their ack, so work after acks can wait for them. */
+  pressure?: AckPressure | undefined;
 }
 
-export function createReceiver(mode: SlackMode, { config, logger, http }: ReceiverOptions): ExpressReceiver | SocketModeReceiver {
+export function createReceiver(mode: SlackMode, { config, logger, http, pressure }: ReceiverOptions): ExpressReceiver | SocketModeReceiver {
   if (mode === "socket") {
     return new SocketModeReceiver({
       appToken: config.SLACK_APP_TOKEN!,
@@ -59,7 +62,7 @@ export function createReceiver(mode: SlackMode, { config, logger, http }: Receiv
     });
   }
   const router = express.Router();
-  router.post(SLACK_EVENTS_PATH, timestampGuard());
+  router.post(SLACK_EVENTS_PATH, ...(pressure ? [pressure.track()] : []), timestampGuard());
   return new ExpressReceiver({
     signingSecret: config.SLACK_SIGNING_SECRET!,
     endpoints: SLACK_EVENTS_PATH,

@@ -1,6 +1,6 @@
 // `/buildx-fix`: with a log, the answer in the channel; with nothing, the paste-a-log modal;
 // `help`, `rules`, `stats`, `auto on|off` answer only the person who asked.
-import type { App, RespondFn } from "@slack/bolt";
+import type { App, RespondFn, SlashCommand, webApi } from "@slack/bolt";
 import { redact } from "../../../redact/secrets.js";
 import type { SlackMessage } from "../../../renderers/slack-blocks.js";
 import { answerLog } from "../answer.js";
@@ -28,6 +28,13 @@ export function registerCommand(app: App, deps: SlackDeps): void {
 
   app.command(name, async ({ command, ack, client, respond }) => {
     await ack();
+    // The form must open while its trigger_id is fresh (about 3 s): not queued. Everything else
+    // waits its turn, so a burst of commands cannot delay the next one's ack.
+    if (!command.text.trim()) return answerCommand(command, client, respond);
+    await deps.afterAck(() => answerCommand(command, client, respond));
+  });
+
+  async function answerCommand(command: SlashCommand, client: webApi.WebClient, respond: RespondFn): Promise<void> {
     const team = command.team_id;
     const channel = command.channel_id;
     const user = command.user_id;
@@ -76,5 +83,5 @@ export function registerCommand(app: App, deps: SlackDeps): void {
       fallback: ephemeralFallback(respond, t.notInChannel, redact(text) === text),
       tell,
     });
-  });
+  }
 }

@@ -1,0 +1,645 @@
+// The byte path: the same answer as `RuleEngine.diagnose(text)` (the string path, which stays
+// the reference) for a log streamed as bytes, without decoding it or holding it in memory.
+//
+// One pass of a byte automaton (scan-bytes.ts) over fixed blocks picks the lines the engine
+// would look at (those holding a keyword) and, around the lines where a rule's pattern
+// matches, the windows its conditions read (`near`/`notNear` within, step-error lookback).
+// Those lines, with every other line left out, make a reduced text that the engine itself
+// diagnoses; evidence line numbers are mapped back to the log's. So rules, probes, facts and
+// ranking are the engine's own code, never re-implemented here. What the pre-pass decides is
+// only which lines the engine may skip, and it skips a line only when that cannot change the
+// answer: a line with no keyword is never scanned by the engine, and a line whose keywords
+// only feed idempotent probes whose conditions already hold adds nothing.
+//
+// Whatever the pre-pass does not model exactly makes it give up (BailOut), and the caller
+// runs the string path on the whole log: an ANSI OSC sequence or Slack link that could span
+// lines, a `notInRun` rule that matched (it reads its whole run) and is not ruled out by its
+// `whenNot` conditions, a window reaching further back than the two blocks kept, a UTF-16 log
+// with lone surrogates.
+import type { LoadedRule } from "../rules/load.js";
+import type { Condition } from "../rules/schema.js";
+import { detectLang } from "../i18n/detect-lang.js";
+import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
+import { FactState, PROBES } from "./facts.js";
+import { assertLogText, cleanLine, prepareText } from "./normalize.js";
+import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
+import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
+
+export class BailOut extends Error {
+  override readonly name = "BailOut";
+}
+
+/** Lines kept on each side of every window and candidate line beyond what rules ask for. */
+const MARGIN = 2;
+/** The string path's checks read this many characters from the start (normalize.ts). */
+const HEAD_CHARS = 65_536;
+/** detectLang reads this many characters from each end of longer logs. */
+const LANG_SAMPLE = 100_000;
+/** UTF-8 needs at most 3 bytes per UTF-16 unit: more bytes than this means more than 2 samples. */
+const LANG_BYTES = 3 * 2 * LANG_SAMPLE;
+
+// Strings that prepareText rewrites (entities, Slack links, no-break space) or that the input
+// checks look for (NUL): a line holding one is decoded and prepared the string path's way.
+const TRIGGERS = ["&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "<http", "<mailto:", "\u00a0", "\u0000"];
+
+interface MatcherPlan {
+  /** Compiled on first use: a short log tries few matchers. */
+  readonly any: RegExp[];
+  before: number;
+  after: number;
+  /** `notInRun` reads the whole run: the pre-pass does not keep runs, so it gives up... */
+  wholeRun: boolean;
+  /** ...unless one of these conditions holds: then the engine drops the matcher anyway. */
+  whenNot: Condition[];
+}
+
+interface KeywordPlan {
+  matchers: MatcherPlan[];
+  /**
+   * Conditions its probes set when every probe is idempotent (see Probe.sets), so that once
+   * they hold (and the log is known as Docker output) its probes add nothing; undefined otherwise.
+   */
+  probeSets?: Condition[];
+  hasProbes: boolean;
+  trigger: boolean;
+}
+
+/** What the pre-pass needs to know about one engine's rules and probes. */
+class Plan {
+  readonly automaton: ByteAutomaton;
+  readonly keywords: KeywordPlan[];
+  readonly maxBefore: number;
+
+  constructor(rules: readonly LoadedRule[]) {
+    const byWord = new Map<string, { matchers: MatcherPlan[]; probes: Array<Condition[] | undefined> }>();
+    const entry = (k: string) => {
+      const key = k.toLowerCase();
+      let e = byWord.get(key);
+      if (!e) byWord.set(key, (e = { matchers: [], probes: [] }));
+      return e;
+    };
+    let maxBefore = 0;
+    for (const { rule } of rules) {
+      for (const spec of [...(rule.variants ?? []).map((v) => v.match), ...(rule.match ? [rule.match] : [])]) {
+        // The engine compiles patterns with these flags (engine.ts compileMatcher).
+        const flags = spec.caseSensitive ? "u" : "iu";
+        const widest = Math.max(0, ...spec.near.map((n) => n.within), ...spec.notNear.map((n) => n.within));
+        let any: RegExp[] | undefined;
+        const m: MatcherPlan = {
+          get any() {
+            return (any ??= spec.any.map((src) => new RegExp(src, flags)));
+          },
+          before: Math.max(widest, spec.showStepErrors ? STEP_LOOKBACK : 0) + MARGIN,
+          after: widest + MARGIN,
+          wholeRun: spec.notInRun.length > 0,
+          whenNot: spec.whenNot,
+        };
+        maxBefore = Math.max(maxBefore, m.before);
+        for (const k of spec.keywords) entry(k).matchers.push(m);
+      }
+    }
+    for (const probe of PROBES) for (const k of probe.keywords) entry(k).probes.push(probe.sets);
+    const words = [...byWord.keys()];
+    this.keywords = words.map((k) => {
+      const e = byWord.get(k)!;
+      const plan: KeywordPlan = { matchers: e.matchers, hasProbes: e.probes.length > 0, trigger: false };
+      if (e.probes.every((sets) => sets !== undefined)) plan.probeSets = [...new Set(e.probes.flat() as Condition[])];
+      return plan;
+    });
+    for (const t of TRIGGERS) {
+      words.push(t);
+      this.keywords.push({ matchers: [], hasProbes: false, trigger: true });
+    }
+    this.automaton = new ByteAutomaton(words);
+    this.maxBefore = maxBefore + MARGIN;
+  }
+}
+
+/** The byte automaton for an engine's rules (the rule pack stores its tables at build time). */
+export function byteAutomatonFor(engine: RuleEngine): ByteAutomaton {
+  return planFor(engine).automaton;
+}
+
+const plans = new WeakMap<RuleEngine, Plan>();
+function planFor(engine: RuleEngine): Plan {
+  let p = plans.get(engine);
+  if (!p) plans.set(engine, (p = new Plan(engine.rules)));
+  return p;
+}
+
+/** What the engine learns from lines it would scan, kept to decide which lines are redundant. */
+class Shadow {
+  readonly conditions = new Set<Condition>();
+  docker = false;
+  github = false;
+
+  /** The engine's own per-line effects on idempotent state (engine.ts diagnosePrepared). */
+  see(prepared: string, keywords: Iterable<number>, plan: Plan): void {
+    const clean = cleanLine(prepared);
+    if (clean.github) this.github = true;
+    if (clean.step !== undefined) this.docker = true;
+    if (!clean.text) return;
+    for (const k of keywords) {
+      if (!plan.keywords[k]!.probeSets) continue;
+      for (const probe of PROBES) {
+        if (!probe.sets || !probe.keywords.some((w) => w.toLowerCase() === plan.automaton.keywords[k])) continue;
+        const scratch = new FactState();
+        probe.visit(clean.text, scratch);
+        for (const c of scratch.conditions) this.conditions.add(c);
+        if (scratch.dockerLog) this.docker = true;
+      }
+    }
+  }
+
+  /** Whether the keyword's probes can no longer change anything. */
+  done(k: KeywordPlan): boolean {
+    if (!k.probeSets) return false;
+    return !k.hasProbes || (this.docker && k.probeSets.every((c) => this.conditions.has(c)));
+  }
+}
+
+/**
+ * Whether a line may carry a GitHub Actions timestamp or marker (cleanLine's `github`): its
+ * first non-blank byte is a digit, `##`, `::` or not ASCII. A necessary condition only; a line
+ * that passes is decoded and cleaned by the real cleanLine.
+ */
+function mayBeGithub(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0b || buf[i] === 0x0c)) i++;
+  if (i >= end) return false;
+  const b = buf[i]!;
+  if (b >= 0x80 || (b >= 0x30 && b <= 0x39)) return true;
+  return (b === 0x23 || b === 0x3a) && buf[i + 1] === b;
+}
+
+/** prepareText on one line, as it acts on that line inside the whole text. */
+function prepareLine(raw: string, first: boolean): string {
+  // A byte-order mark is dropped only at the very start of the text.
+  return first ? prepareText(raw) : prepareText(`\ufeff${raw}`);
+}
+
+const stateOut = new Int32Array(1);
+
+/**
+ * The hot loop, kept apart and monomorphic: runs the automaton from `i` until a transition
+ * that needs attention (returns its index, the encoded state in out[0]) or `end`.
+ */
+function runToSpecial(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array, i: number, end: number, s: number, out: Int32Array): number {
+  for (; i < end; i++) {
+    s = delta[s + byteClass[buf[i]!]!]!;
+    if (s < 0) {
+      out[0] = s;
+      return i;
+    }
+  }
+  out[0] = s;
+  return end;
+}
+
+/** Below this, a block is not worth splitting in streams. */
+const STREAMS_MIN = 16 * 1024;
+
+/**
+ * Runs the line-blind automaton over four segments [starts[j], ends[j]) interleaved (four
+ * independent chains of table loads hide each other's latency), pushing (position, state) of
+ * every keyword end to events[j].
+ */
+function runFourStreams(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array, starts: number[], ends: number[], events: number[][]): void {
+  const [a, b, c, d] = starts as [number, number, number, number];
+  const n = Math.min(ends[0]! - a, ends[1]! - b, ends[2]! - c, ends[3]! - d);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let k = 0; k < n; k++) {
+    s0 = delta[s0 + byteClass[buf[a + k]!]!]!;
+    s1 = delta[s1 + byteClass[buf[b + k]!]!]!;
+    s2 = delta[s2 + byteClass[buf[c + k]!]!]!;
+    s3 = delta[s3 + byteClass[buf[d + k]!]!]!;
+    if ((s0 | s1 | s2 | s3) < 0) {
+      if (s0 < 0) events[0]!.push(a + k, (s0 = -s0 - KIND_OUT));
+      if (s1 < 0) events[1]!.push(b + k, (s1 = -s1 - KIND_OUT));
+      if (s2 < 0) events[2]!.push(c + k, (s2 = -s2 - KIND_OUT));
+      if (s3 < 0) events[3]!.push(d + k, (s3 = -s3 - KIND_OUT));
+    }
+  }
+  // Each segment's rest, alone.
+  const states = [s0, s1, s2, s3];
+  for (let j = 0; j < 4; j++) {
+    let u = states[j]!;
+    for (let i = starts[j]! + n; i < ends[j]!; i++) {
+      u = delta[u + byteClass[buf[i]!]!]!;
+      if (u < 0) events[j]!.push(i, (u = -u - KIND_OUT));
+    }
+  }
+}
+
+export interface ByteScanOptions {
+  lang?: DiagnoseOptions["lang"];
+  /** Bytes per block (tests use tiny blocks to cross every boundary). */
+  blockSize?: number;
+  /** Told the size of the reduced text (the bench reports it). */
+  onReduced?: (lines: number, chars: number) => void;
+}
+
+/** The reduced text's lines and, for each, its line number in the log (0: a gap marker). */
+interface Reduced {
+  lines: string[];
+  numbers: number[];
+}
+
+/**
+ * Streams one log through the pre-pass. `write` takes bytes in any chunking; `finish`
+ * returns the answer. Throws BailOut when the string path must answer instead.
+ */
+export class ByteDiagnosis {
+  private readonly plan: Plan;
+  private readonly auto: ByteAutomaton;
+  private readonly shadow = new Shadow();
+  private readonly reduced: Reduced = { lines: [], numbers: [] };
+  private lastEmitted = 0;
+  private keepUntil = 0;
+
+  // Two block buffers: the current one and the one before it, for windows that look back.
+  private cur: Buffer;
+  private prev: Buffer;
+  private curBase = 0;
+  private curLen = 0;
+  private prevBase = 0;
+  private prevLen = 0;
+  private readonly blockSize: number;
+
+  // Where each of the last lines starts and ends (absolute offsets), for windows.
+  private readonly ringSize: number;
+  private readonly ringStart: Float64Array;
+  private readonly ringEnd: Float64Array;
+  /** Kept lines not yet in the reduced text: the line number in each slot, and its text. */
+  private readonly kept: Float64Array;
+  private readonly keptText: Array<string | undefined>;
+
+  /** Matchers with `notInRun` whose patterns matched a line (see finish). */
+  private readonly wholeRunHits: MatcherPlan[] = [];
+  private lineNo = 1;
+  private lineStart = 0;
+  /** Just past the last CR and any ANSI sequences right after it: an LF there ends no line. */
+  private crEnd = -1;
+  private state = 0;
+  private lineKeys = new Set<number>();
+  private lineEsc = false;
+  private total = 0;
+
+  // The whole-log checks and the language, from the head and the tail.
+  private headChars = 0;
+  private readonly headLines: string[] = [];
+  private nonBlank = false;
+  private sawNul = false;
+  private readonly rawHead: Buffer[] = [];
+  private rawHeadLen = 0;
+
+  constructor(
+    private readonly engine: RuleEngine,
+    private readonly opts: ByteScanOptions = {},
+  ) {
+    this.plan = planFor(engine);
+    // Each diagnosis silences keywords as it learns; the plan's automaton stays intact.
+    this.auto = this.plan.automaton.clone();
+    // Blocks start small (a chat-sized log allocates little) and double up to the block size.
+    this.blockSize = opts.blockSize ?? 8 * 1024 * 1024;
+    this.cur = Buffer.allocUnsafe(Math.min(this.blockSize, 64 * 1024));
+    this.prev = Buffer.allocUnsafe(0);
+    let ring = 1;
+    while (ring <= this.plan.maxBefore + 1) ring *= 2;
+    this.ringSize = ring;
+    this.ringStart = new Float64Array(ring);
+    this.ringEnd = new Float64Array(ring);
+    this.kept = new Float64Array(ring);
+    this.keptText = new Array<string | undefined>(ring);
+  }
+
+  /** Feeds bytes of the (decompressed, UTF-8) log. */
+  write(chunk: Uint8Array): void {
+    this.noteRaw(chunk);
+    let off = 0;
+    while (off < chunk.length) {
+      if (this.curLen === this.cur.length) this.makeRoom();
+      const n = Math.min(chunk.length - off, this.cur.length - this.curLen);
+      this.cur.set(chunk.subarray(off, off + n), this.curLen);
+      this.curLen += n;
+      off += n;
+      if (this.curLen === this.cur.length) this.scanBlock(false);
+    }
+  }
+
+  /**
+   * Reads the log straight into the block buffer (no copy): `read(buffer, offset, length)`
+   * returns how many bytes it put there, 0 at the end.
+   */
+  fill(read: (buffer: Buffer, offset: number, length: number) => number): void {
+    for (;;) {
+      if (this.curLen === this.cur.length) this.makeRoom();
+      const n = read(this.cur, this.curLen, this.cur.length - this.curLen);
+      if (n === 0) return;
+      this.noteRaw(this.cur.subarray(this.curLen, this.curLen + n));
+      this.curLen += n;
+      if (this.curLen === this.cur.length) this.scanBlock(false);
+    }
+  }
+
+  /** Keeps the head for detectLang and counts the bytes. */
+  private noteRaw(chunk: Uint8Array): void {
+    if (this.rawHeadLen <= LANG_BYTES) {
+      const take = chunk.subarray(0, LANG_BYTES + 1 - this.rawHeadLen);
+      this.rawHead.push(Buffer.from(take));
+      this.rawHeadLen += take.length;
+    }
+    this.total += chunk.length;
+  }
+
+  /** Ends the log and returns the engine's answer on the reduced text. */
+  finish(): DiagnoseResult {
+    this.scanBlock(true);
+    for (let n = this.lineNo - this.ringSize + 2; n <= this.lineNo; n++) this.flush(n);
+    this.checkInput();
+    // Conditions only accumulate, and the shadow's are a subset of the engine's: a `whenNot`
+    // condition seen means the engine drops the matcher, so its run need not be read.
+    for (const m of this.wholeRunHits) {
+      if (!m.whenNot.some((c) => this.shadow.conditions.has(c))) throw new BailOut("a notInRun rule matched: it reads its whole run");
+    }
+    const lang = this.opts.lang && this.opts.lang !== "auto" ? this.opts.lang : this.language();
+    const text = prepareText(this.reduced.lines.join("\n"));
+    this.opts.onReduced?.(this.reduced.lines.length, text.length);
+    const result = this.engine.diagnosePrepared(text, lang);
+    const numbers = this.reduced.numbers;
+    for (const d of result.diagnoses) for (const e of d.evidence) e.line = numbers[e.line - 1] ?? e.line;
+    return result;
+  }
+
+  /** Scanned bytes of the current block are kept as `prev`; the unscanned tail moves on. */
+  private makeRoom(): void {
+    const scanned = this.scannedUpTo - this.curBase;
+    if (scanned === 0) {
+      // One line longer than a block: grow both buffers.
+      const bigger = Buffer.allocUnsafe(this.cur.length * 2);
+      this.cur.copy(bigger, 0, 0, this.curLen);
+      this.cur = bigger;
+      return;
+    }
+    const old = this.prev;
+    const size = Math.max(this.cur.length, Math.min(this.blockSize, this.cur.length * 2));
+    this.prev = this.cur;
+    this.prevBase = this.curBase;
+    this.prevLen = scanned;
+    this.cur = old.length === size ? old : Buffer.allocUnsafe(size);
+    const rest = this.curLen - scanned;
+    this.prev.copy(this.cur, 0, scanned, this.curLen);
+    this.curBase += scanned;
+    this.curLen = rest;
+  }
+
+  private scannedUpTo = 0;
+
+  /** Runs the automaton over the complete lines of the current block (all of it at the end). */
+  private scanBlock(last: boolean): void {
+    const buf = this.cur;
+    const base = this.curBase;
+    let end = this.curLen;
+    if (!last) {
+      // Stop after the last line break; a partial line waits for the next block.
+      end = Math.max(buf.lastIndexOf(0x0a, end - 1), buf.lastIndexOf(0x0d, end - 1)) + 1;
+    }
+    const from = this.scannedUpTo - base;
+    if (end - from >= STREAMS_MIN && this.state === 0) {
+      const block = buf.subarray(from, end);
+      if (block.indexOf(0x0d) === -1 && block.indexOf(0x1b) === -1) {
+        this.scanStreams(buf, from, end);
+        this.scannedUpTo = base + end;
+        if (last) this.endLine(buf, this.lineStart - base, end, true);
+        return;
+      }
+    }
+    const { delta, byteClass } = this.auto;
+    const classes = this.auto.classes;
+    let s = this.state;
+    for (let i = from; i < end; i++) {
+      i = runToSpecial(delta, byteClass, buf, i, end, s, stateOut);
+      s = stateOut[0]!;
+      if (i === end) break;
+      const v = -s;
+      const kind = v % classes;
+      if (kind === KIND_OUT) {
+        s = v - KIND_OUT;
+        for (const k of this.auto.outputsOf(s)) this.lineKeys.add(k);
+      } else if (kind === KIND_NL) {
+        s = 0;
+        if (buf[i] === 0x0a && base + i === this.crEnd) {
+          // The LF of a CRLF (ANSI codes between them are gone in the string path too).
+          this.lineStart = base + i + 1;
+          continue;
+        }
+        if (buf[i] === 0x0d) this.crEnd = base + i + 1;
+        this.endLine(buf, this.lineStart - base, i, false);
+        this.lineStart = base + i + 1;
+        this.lineNo++;
+      } else {
+        // KIND_ESC: an ANSI sequence is removed by the string path before it scans.
+        s = v - KIND_ESC;
+        this.lineEsc = true;
+        const n = ansiLength(buf, i, this.curLen);
+        if (n < 0) throw new BailOut("an ANSI OSC sequence may span lines");
+        if (n === 0) s = delta[s]!; // a lone ESC stays: a byte no keyword has
+        else {
+          if (base + i === this.crEnd) this.crEnd += n;
+          i += n - 1;
+        }
+      }
+    }
+    this.state = s;
+    this.scannedUpTo = base + end;
+    if (last) this.endLine(buf, this.lineStart - base, end, true);
+  }
+
+  /**
+   * A block with no CR and no ESC: the automaton runs over four parts of it at once (see
+   * runFourStreams), noting where keywords end;
+   * then lines are walked with the native LF search, in order, as the one-stream loop does.
+   */
+  private scanStreams(buf: Buffer, from: number, end: number): void {
+    const base = this.curBase;
+    // Four segments that start at line starts (a segment may be empty).
+    const starts = [from];
+    for (let j = 1; j < 4; j++) {
+      const at = Math.max(starts[j - 1]!, from + (((end - from) * j) >> 2));
+      const rel = buf.subarray(at, end).indexOf(0x0a);
+      starts.push(rel === -1 ? end : at + rel + 1);
+    }
+    const ends = [starts[1]!, starts[2]!, starts[3]!, end];
+    const perStream: number[][] = [[], [], [], []];
+    runFourStreams(this.auto.lineBlind(), this.auto.byteClass, buf, starts, ends, perStream);
+    const events = perStream.flat();
+    let ev = 0;
+    let pos = from;
+    for (;;) {
+      const nl = buf.indexOf(0x0a, pos);
+      if (nl === -1 || nl >= end) break;
+      for (; ev < events.length && events[ev]! < nl; ev += 2) for (const k of this.auto.outputsOf(events[ev + 1]!)) this.lineKeys.add(k);
+      this.endLine(buf, pos, nl, false);
+      pos = nl + 1;
+      this.lineStart = base + pos;
+      this.lineNo++;
+    }
+    // Keywords of a last line with no line break after it.
+    for (; ev < events.length; ev += 2) for (const k of this.auto.outputsOf(events[ev + 1]!)) this.lineKeys.add(k);
+  }
+
+  /** Decides what to do with the line [start, end) of the current block. */
+  private endLine(buf: Buffer, start: number, end: number, last: boolean): void {
+    const lineNo = this.lineNo;
+    this.flush(lineNo - this.ringSize + 1);
+    this.ringStart[lineNo & (this.ringSize - 1)] = this.curBase + start;
+    this.ringEnd[lineNo & (this.ringSize - 1)] = this.curBase + end;
+    const keys = this.lineKeys;
+    const esc = this.lineEsc;
+    this.lineEsc = false;
+    const needHead = this.headChars <= HEAD_CHARS || !this.nonBlank;
+    if (keys.size === 0 && !needHead && lineNo > this.keepUntil) return;
+    if (keys.size) this.lineKeys = new Set();
+
+    let trigger = false;
+    let quiet = true; // only keywords of finished idempotent probes: the line adds nothing
+    for (const k of keys) {
+      const kp = this.plan.keywords[k]!;
+      if (kp.trigger) trigger = true;
+      else if (kp.matchers.length || !this.shadow.done(kp)) quiet = false;
+    }
+    const inWindow = lineNo <= this.keepUntil;
+    if (!trigger && !needHead && !inWindow && quiet && (this.shadow.github || !mayBeGithub(buf, start, end))) return;
+
+    const raw = buf.toString("utf8", start, end);
+    const prepared = trigger || esc || lineNo === 1 ? prepareLine(raw, lineNo === 1) : raw;
+    let found: Set<number> = keys;
+    if (trigger) {
+      // A Slack link's label may run on to a later line: only the whole text can tell.
+      if (/<(?:https?|mailto):/.test(raw) && raw.indexOf(">", raw.lastIndexOf("<")) === -1) throw new BailOut("a Slack link may span lines");
+      if (prepared.includes("\u0000")) this.sawNul = true;
+      found = new Set();
+      this.auto.keywordsIn(Buffer.from(prepared, "utf8"), found);
+      for (const k of found) if (this.plan.keywords[k]!.trigger) found.delete(k);
+    }
+    if (needHead) this.head(prepared, last);
+
+    let keep = inWindow;
+    if (found.size) {
+      const clean = cleanLine(prepared);
+      // What the engine would do with this line: its own effects, then each matcher's patterns.
+      let effect = (clean.github && !this.shadow.github) || (clean.step !== undefined && !this.shadow.docker);
+      for (const k of found) if (!this.shadow.done(this.plan.keywords[k]!)) effect = true;
+      let before = 0;
+      let after = 0;
+      if (clean.text) {
+        for (const k of found) {
+          for (const m of this.plan.keywords[k]!.matchers) {
+            if (!m.any.some((re) => re.test(clean.text))) continue;
+            if (m.wholeRun) this.wholeRunHits.push(m);
+            effect = true;
+            before = Math.max(before, m.before);
+            after = Math.max(after, m.after);
+          }
+        }
+      }
+      keep ||= effect;
+      if (keep) {
+        this.shadow.see(prepared, found, this.plan);
+        this.silenceFinished();
+      }
+      if (before) this.keepBefore(lineNo, before);
+      if (after) this.keepUntil = Math.max(this.keepUntil, lineNo + after);
+    }
+    if (keep) this.keepLine(lineNo, raw);
+  }
+
+  private silenced = new Set<number>();
+  /** Keywords whose consumers can no longer change anything stop being reported at all. */
+  private silenceFinished(): void {
+    if (!this.shadow.github) return;
+    let any = false;
+    this.plan.keywords.forEach((kp, k) => {
+      if (!this.silenced.has(k) && !kp.trigger && kp.matchers.length === 0 && this.shadow.done(kp)) {
+        this.silenced.add(k);
+        any = true;
+      }
+    });
+    if (any) this.auto.silence((k) => this.silenced.has(k));
+  }
+
+  /** Marks a line for the reduced text; it goes out once no later window can reach it. */
+  private keepLine(lineNo: number, raw: string): void {
+    const slot = lineNo & (this.ringSize - 1);
+    if (this.kept[slot] === lineNo) return;
+    this.kept[slot] = lineNo;
+    this.keptText[slot] = raw;
+  }
+
+  /** Lines leave the ring in order; the kept ones join the reduced text (gaps as one blank line). */
+  private flush(lineNo: number): void {
+    if (lineNo < 1) return;
+    const slot = lineNo & (this.ringSize - 1);
+    if (this.kept[slot] !== lineNo) return;
+    if (lineNo !== this.lastEmitted + 1) {
+      this.reduced.lines.push("");
+      this.reduced.numbers.push(0);
+    }
+    this.reduced.lines.push(this.keptText[slot]!);
+    this.reduced.numbers.push(lineNo);
+    this.keptText[slot] = undefined;
+    this.lastEmitted = lineNo;
+  }
+
+  /** Keeps the `count` lines above `lineNo`, read back from the blocks still in memory. */
+  private keepBefore(lineNo: number, count: number): void {
+    for (let n = Math.max(lineNo - count, 1); n < lineNo; n++) {
+      const slot = n & (this.ringSize - 1);
+      if (this.kept[slot] === n) continue;
+      const s = this.ringStart[slot]!;
+      const e = this.ringEnd[slot]!;
+      let text: string;
+      if (s >= this.curBase) text = this.cur.toString("utf8", s - this.curBase, e - this.curBase);
+      else if (s >= this.prevBase && e <= this.prevBase + this.prevLen) text = this.prev.toString("utf8", s - this.prevBase, e - this.prevBase);
+      else throw new BailOut("a window reaches before the kept blocks");
+      this.keepLine(n, text);
+    }
+  }
+
+  /** Collects the prepared head for the input checks (and notes any non-blank line). */
+  private head(prepared: string, last: boolean): void {
+    if (!this.nonBlank && prepared.trim().length > 0) this.nonBlank = true;
+    if (this.headChars <= HEAD_CHARS) {
+      this.headLines.push(prepared);
+      this.headChars += prepared.length + (last ? 0 : 1);
+    }
+  }
+
+  /** assertLogText's verdict on the whole log, from what the pass saw. */
+  private checkInput(): void {
+    if (!this.nonBlank) assertLogText(""); // throws the string path's "empty" error
+    if (this.sawNul) assertLogText("\u0000"); // and its "binary" one
+    const head = this.headLines.join("\n").slice(0, HEAD_CHARS);
+    if (head.trim().length > 0) assertLogText(head);
+  }
+
+  /** detectLang on the decoded log (before normalising), from its head and tail bytes. */
+  private language(): Lang {
+    const head = Buffer.concat(this.rawHead);
+    if (this.total <= LANG_BYTES) return detectLang(head.toString("utf8"));
+    const tailBytes = LANG_BYTES / 2 + 8;
+    const tailStart = this.total - tailBytes;
+    let tail: string;
+    if (tailStart >= this.curBase) tail = this.cur.toString("utf8", tailStart - this.curBase, this.curLen);
+    else if (tailStart >= this.prevBase && this.prevBase + this.prevLen === this.curBase) {
+      tail = Buffer.concat([this.prev.subarray(tailStart - this.prevBase, this.prevLen), this.cur.subarray(0, this.curLen)]).toString("utf8");
+    } else throw new BailOut("the log's tail is not in the kept blocks");
+    const start = head.toString("utf8", 0, LANG_BYTES / 2 + 8).slice(0, LANG_SAMPLE);
+    return detectLang(start + tail.slice(-LANG_SAMPLE));
+  }
+}
+
+export { RuleEngine };

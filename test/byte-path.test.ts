@@ -1,0 +1,142 @@
+// The byte path (streamed bytes, engine/byte-path.ts) must give exactly the string path's
+// answer (engine.diagnose on the decoded log), whatever the string path answers: for every
+// corpus log and every rule example, as plain UTF-8, CRLF, lone CR, ANSI-coloured, gzip, with
+// a BOM and as UTF-16, read in small blocks (so that lines and windows cross block
+// boundaries) and in the CLI's default blocks.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import type { RuleEngine } from "../src/engine/engine.js";
+import { createEngine } from "../src/engine/index.js";
+import { decodeLog } from "../src/input/decode-log.js";
+import { LogSource, diagnoseSource } from "../src/input/log-source.js";
+
+const engine: RuleEngine = createEngine();
+const MAX = 64 * 1024 * 1024;
+
+const dir = join(import.meta.dirname, "fixtures", "logs");
+const corpus = readdirSync(dir)
+  .filter((f) => f.endsWith(".log"))
+  .sort()
+  .map((f) => ({ name: f, text: readFileSync(join(dir, f), "utf8") }));
+const examples = engine.rules.flatMap(({ rule }) =>
+  [...rule.examples.match, ...rule.examples.nearMiss].map((ex, i) => ({ name: `${rule.id} example ${i}`, text: ex.log })),
+);
+
+/** Colours words the way build tools do, splitting some keywords with escape codes. */
+function coloured(text: string): string {
+  return text
+    .split("\n")
+    .map((l, i) => (i % 3 === 0 ? `\x1b[36m${l}\x1b[0m` : l.replace(/\b(ERROR|error|failed|denied|not found)\b/g, "\x1b[1;31m$1\x1b[0m")))
+    .join("\n")
+    .replace(/failed to solve/g, "failed\x1b[0m to \x1b[2Ksolve");
+}
+
+const VARIANTS: Record<string, (text: string) => Buffer> = {
+  utf8: (t) => Buffer.from(t),
+  crlf: (t) => Buffer.from(t.replace(/\n/g, "\r\n")),
+  cr: (t) => Buffer.from(t.replace(/\n/g, "\r")),
+  ansi: (t) => Buffer.from(coloured(t)),
+  gzip: (t) => gzipSync(Buffer.from(t)),
+  bom: (t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)]),
+  utf16: (t) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t.replace(/\n/g, "\r\n"), "utf16le")]),
+};
+
+type Outcome = { result?: unknown; error?: string };
+
+function stringPath(bytes: Buffer): Outcome {
+  try {
+    return { result: engine.diagnose(decodeLog(bytes, MAX)) };
+  } catch (err) {
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+async function bytePath(bytes: Buffer, blockSize: number | undefined, bailed: string[]): Promise<Outcome> {
+  try {
+    const result = await diagnoseSource(engine, LogSource.fromBuffer(bytes), { maxBytes: MAX, blockSize, onBailOut: (why) => bailed.push(why) });
+    return { result };
+  } catch (err) {
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+async function compare(cases: Array<{ name: string; text: string }>, blockSize: number | undefined): Promise<{ runs: number; bailed: string[] }> {
+  const bailed: string[] = [];
+  let runs = 0;
+  for (const c of cases) {
+    for (const [variant, encode] of Object.entries(VARIANTS)) {
+      const bytes = encode(c.text);
+      const expected = stringPath(bytes);
+      const got = await bytePath(bytes, blockSize, bailed);
+      runs++;
+      // JSON, as `diagnose --json` and the chat renderers see it.
+      expect(JSON.parse(JSON.stringify(got)), `${c.name} (${variant}, blocks ${blockSize ?? "default"})`).toEqual(JSON.parse(JSON.stringify(expected)));
+    }
+  }
+  return { runs, bailed };
+}
+
+describe("byte path = string path", () => {
+  it("on every corpus log and its encodings, in small blocks", async () => {
+    const { runs, bailed } = await compare(corpus, 4096);
+    // The comparison must exercise the byte path, not its fall-back to the string path.
+    expect(bailed.length, bailed.join("\n")).toBeLessThan(runs * 0.05);
+  }, 300_000);
+
+  it("on 10 long logs made of the corpus logs, in large blocks (four interleaved streams)", async () => {
+    const long = Array.from({ length: 10 }, (_, g) => {
+      const part = corpus.filter((_c, i) => i % 10 === g);
+      return { name: `${part[0]!.name} + ${part.length - 1} more`, text: part.map((c) => c.text).join("\n") };
+    });
+    expect(long.every((l) => l.text.length > 16 * 1024)).toBe(true);
+    const { runs, bailed } = await compare(long, 1024 * 1024);
+    // Most of these hold a `notInRun` rule's line somewhere (the byte path then hands the log
+    // to the string path); the rest must take the byte path.
+    expect(bailed.filter((b) => !b.includes("notInRun")), bailed.join("\n")).toEqual([]);
+    expect(bailed.length).toBeLessThan(runs * 0.6);
+  }, 300_000);
+
+  it("on every rule example and its encodings, in the default blocks", async () => {
+    const { runs, bailed } = await compare(examples, undefined);
+    expect(bailed.length, bailed.join("\n")).toBeLessThan(runs * 0.05);
+  }, 300_000);
+
+  it("on inputs the input checks refuse, with the same errors", async () => {
+    for (const text of ["", "  \n\t\n", "docker build .\n\u0000\u0001binary", "\ufffd".repeat(40) + "\n" + "x".repeat(100)]) {
+      const bytes = Buffer.from(text);
+      const got = await bytePath(bytes, 4096, []);
+      expect(got.error).toBeDefined();
+      expect(got).toEqual(stringPath(bytes));
+    }
+  });
+
+  it("on windows and facts that cross many blocks of a long log", async () => {
+    const filler = Array.from({ length: 3000 }, (_, i) => `#7 ${(i / 100).toFixed(2)} Setting up libfoo${i}:amd64 (1.0.${i}) ...`).join("\n");
+    const failure = corpus.find((c) => c.name.startsWith("exec-format-error"))!.text;
+    const text = `docker buildx build --platform linux/arm64 -t ghcr.io/acme/app:1 .\n${filler}\n${failure}\n${filler}\n`;
+    // Tiny blocks cannot hold a 400-line lookback: those may fall back, the CLI's may not.
+    for (const block of [512, 4096]) expect(await bytePath(Buffer.from(text), block, [])).toEqual(stringPath(Buffer.from(text)));
+    const bailed: string[] = [];
+    for (const block of [65_536, undefined]) expect(await bytePath(Buffer.from(text), block, bailed)).toEqual(stringPath(Buffer.from(text)));
+    expect(bailed).toEqual([]);
+  });
+
+  it("keeps a long lookback that reaches above a shorter window kept just before it", async () => {
+    const output = Array.from({ length: 120 }, (_, i) => `#12 1.${i} compiling module${i}.o`).join("\n");
+    const text = [
+      "#12 [builder 3/5] RUN make",
+      "#12 0.9 src/main.c:12: undefined reference to `frobnicate'",
+      output,
+      "#12 2.0 exec /bin/sh: exec format error",
+      '#12 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2',
+      "",
+    ].join("\n");
+    const expected = stringPath(Buffer.from(text));
+    expect(JSON.stringify(expected)).toContain("frobnicate");
+    const bailed: string[] = [];
+    expect(await bytePath(Buffer.from(text), undefined, bailed)).toEqual(expected);
+    expect(bailed).toEqual([]);
+  });
+});
