@@ -68,7 +68,7 @@ describe("log archive (.zip) through POST /ci/alert's logUrl", () => {
   let url = "";
   beforeAll(async () => {
     slack = await FakeSlack.start();
-    bot = await startCiBot({ CI_WEBHOOK_SECRET: CI_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl, CI_ALERT_SLACK_CHANNEL: "CZIPLOGS" });
+    bot = await startCiBot({ CI_WEBHOOK_SECRET: CI_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl, CI_ALERT_SLACK_CHANNEL: "CZIPLOGS", CI_LOG_HOSTS: "127.0.0.1" });
     files = createServer((_req, res) => res.writeHead(200, { "content-type": "application/zip" }).end(archive()));
     await new Promise<void>((r) => files.listen(0, "127.0.0.1", r));
     url = `http://127.0.0.1:${(files.address() as AddressInfo).port}/logs_123.zip`;
