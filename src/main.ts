@@ -1,10 +1,10 @@
-// `npm start`: the bot process. Loads the rules (a broken rule file stops it here, with the
-// file, rule and field named), opens the state store, serves HTTP on PORT, and starts every
-// adapter that has its tokens. With no chat tokens it runs in local mode and, in a
-// terminal, opens the terminal chat.
+// `npm start`: the bot process. Reads `.env` (the real environment wins), loads the rules (a
+// broken rule file stops it here, with the file, rule and field named), opens the state store,
+// serves HTTP on PORT (/healthz, /readyz, /metrics, webhooks), and starts every adapter that has
+// its tokens. With no chat tokens it runs in local mode; in a terminal it opens the terminal
+// chat. SIGTERM shuts it down gracefully (src/ops/shutdown.ts).
 import type { AddressInfo } from "node:net";
-import { pino } from "pino";
-import { redactingLogOptions } from "./redact/log.js";
+import type { Logger } from "pino";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { createEngine } from "./engine/index.js";
 import { RuleLoadError } from "./rules/errors.js";
@@ -19,21 +19,46 @@ import { createHttpApp } from "./server/http.js";
 import { listenLimited } from "./server/listen.js";
 import { mountWebConsole } from "./web/index.js";
 import { Store } from "./store/store.js";
+import { loadDotEnv } from "./ops/env-file.js";
+import { TerminalLog, createLogger, logFormat } from "./ops/logger.js";
+import { BotMetrics } from "./ops/metrics.js";
+import { Readiness } from "./ops/readiness.js";
+import { shutdownOnSignals } from "./ops/shutdown.js";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info", ...redactingLogOptions });
+const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
-async function main(): Promise<void> {
+async function main(): Promise<Logger> {
+  const envFile = loadDotEnv();
+  const metrics = new BotMetrics().install();
+  const chatOnTty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const terminal = chatOnTty ? new TerminalLog(process.stdout) : undefined;
+  const level = process.env.LOG_LEVEL && LEVELS.has(process.env.LOG_LEVEL) ? process.env.LOG_LEVEL : "info";
+  const log = await createLogger({ level, format: logFormat(process.env, process.stdout), onError: (c) => metrics.error(c), ...(terminal ? { terminal } : {}) });
+  try {
+    await run(log, metrics, terminal, envFile);
+  } catch (err) {
+    fail(log, err);
+  }
+  return log;
+}
+
+async function run(log: Logger, metrics: BotMetrics, terminal: TerminalLog | undefined, envFile: string | undefined): Promise<void> {
+  if (envFile) log.info({ file: envFile }, "read settings from .env (variables already set in the environment win)");
   const config = loadConfig();
   const engine = createEngine({ extraDirs: config.rulesDirs });
   const store = Store.create(config.KEYV_URL, log, undefined, { timeoutMs: config.STORE_TIMEOUT_MS });
   // Chat adapters register here (Slack, Discord); with none running, the bot is
   // in local mode.
   const adapters: string[] = [];
-  const app = createHttpApp({ engine, store, mode: adapters, version: PACKAGE_VERSION });
+  const readiness = new Readiness();
+  const app = createHttpApp({ engine, store, mode: adapters, version: PACKAGE_VERSION, readiness, metrics });
   if (config.llmOff) log.warn(config.llmOff);
   // The openai SDK is loaded only when the fallback is configured.
   const llm = config.llm ? new (await import("./llm/fallback.js")).LlmFallback({ config: config.llm, store, log }) : undefined;
-  if (config.llm) log.info({ model: config.llm.model, baseURL: config.llm.baseURL ?? "OpenAI" }, "LLM fallback on");
+  if (llm) {
+    log.info({ model: llm.config.model, baseURL: llm.config.baseURL ?? "OpenAI" }, "LLM fallback on");
+    metrics.watchLlm(() => llm.metrics());
+  }
   const service = new BotService(engine, store, llm);
   const ci = setupCiAlerts({ config, service, log, http: app });
   if (ci) log.info({ endpoints: ci.endpoints }, `CI alerts on ${ci.endpoints.join(" and ")}`);
@@ -45,6 +70,7 @@ async function main(): Promise<void> {
   if (slack) {
     await slack.start();
     adapters.push("slack");
+    readiness.add("slack", () => (slack.connected() ? { ok: true, detail: slack.mode } : { ok: false, detail: `${slack.mode} mode: not connected` }));
     log.info({ mode: slack.mode }, slack.mode === "socket" ? "Slack adapter running in Socket Mode" : "Slack adapter running in HTTP mode on POST /slack/events");
   }
   const discordChoice = discordConfigured(config);
@@ -53,6 +79,7 @@ async function main(): Promise<void> {
   if (discord) {
     await discord.start();
     adapters.push("discord");
+    readiness.add("discord", () => (discord.connected() ? { ok: true, detail: "gateway ready" } : { ok: false, detail: "gateway not connected" }));
   }
   const local = adapters.length === 0;
   if (local) {
@@ -62,32 +89,35 @@ async function main(): Promise<void> {
   }
   const server = await listenLimited(app, config, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
-  log.info({ port, rules: engine.rules.length, store: store.kind }, `buildx-fix listening on http://localhost:${port} (GET /healthz)`);
+  log.info({ port, rules: engine.rules.length, store: store.kind }, `buildx-fix listening on http://localhost:${port} (GET /healthz, /readyz, /metrics)`);
 
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, "shutting down");
-    server.close();
-    await slack?.stop().catch((err: unknown) => log.warn({ err: String(err) }, "stopping the Slack adapter failed"));
-    await discord?.stop().catch((err: unknown) => log.warn({ err: String(err) }, "stopping the Discord adapter failed"));
-    // Alerts already accepted get a few seconds to reach chat.
-    await Promise.race([ci?.alerts.idle(), new Promise((r) => setTimeout(r, 5000))]);
-    await store.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  const shutdown = shutdownOnSignals({
+    server,
+    readiness,
+    log,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    idle: ci ? [() => ci.alerts.idle()] : [],
+    close: [
+      ...(slack ? [{ name: "the Slack adapter", run: () => slack.stop() }] : []),
+      ...(discord ? [{ name: "the Discord adapter", run: () => discord.stop() }] : []),
+      { name: "the store", run: () => store.close() },
+    ],
+  });
 
-  if (local && process.stdin.isTTY) {
-    await runTerminalChat({ engine, service, input: process.stdin, output: process.stdout });
-    await shutdown("end of terminal chat");
+  if (terminal) {
+    await runTerminalChat({ engine, service, input: process.stdin, output: process.stdout, guard: terminal });
+    // What else serves: without it, the chat was all this process did.
+    const serving = [...adapters.filter((a) => a !== "local"), ...(ci?.endpoints ?? [])];
+    if (!serving.length) return shutdown("end of terminal chat");
+    // Ctrl-D leaves stdin at its end; the bot keeps serving until a signal.
+    log.info({ serving }, `terminal chat closed; still serving ${serving.join(", ")} on http://localhost:${port} (Ctrl-C stops)`);
   }
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof RuleLoadError || err instanceof ConfigError) {
-    log.fatal(err.message);
-    process.exit(1);
-  }
-  log.fatal({ err }, "buildx-fix failed to start");
+function fail(log: Logger, err: unknown): never {
+  if (err instanceof RuleLoadError || err instanceof ConfigError) log.fatal(err.message);
+  else log.fatal({ err }, "buildx-fix failed to start");
   process.exit(1);
-});
+}
+
+await main();

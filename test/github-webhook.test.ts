@@ -137,8 +137,9 @@ describe("POST /github/webhook", () => {
   const failures: Array<{ name: string; inject: (runId: number) => void; expected: RegExp }> = [
     { name: "401 (bad token)", inject: () => github.failNext("jobs", 401, {}, { message: "Bad credentials" }), expected: /GITHUB_TOKEN \(HTTP 401\)/ },
     { name: "404 (no such run or no access)", inject: () => github.failNext("jobs", 404), expected: /404/ },
-    { name: "5xx", inject: () => github.failNext("job-log", 503), expected: /GitHub API error \(HTTP 503\)/ },
-    { name: "rate limit (403, x-ratelimit-remaining: 0)", inject: () => github.failNext("jobs", 403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1795000000" }), expected: /rate limit reached until \d\d:\d\d UTC/ },
+    // Retried twice with backoff (Octokit's retry plugin): an outage is three 503s in a row.
+    { name: "5xx", inject: () => [1, 2, 3].forEach(() => github.failNext("job-log", 503)), expected: /GitHub API error \(HTTP 503\)/ },
+    { name: "rate limit (403, x-ratelimit-remaining: 0)", inject: () => github.failNext("jobs", 403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600) }), expected: /rate limit reached until \d\d:\d\d UTC/ },
     { name: "rate limit (429)", inject: () => github.failNext("jobs", 429, { "retry-after": "60" }), expected: /rate limit reached/ },
     { name: "both the job log and the zip missing (404)", inject: () => undefined, expected: /404/ },
   ];
@@ -158,6 +159,26 @@ describe("POST /github/webhook", () => {
       expect(post.body.blocks).toBeUndefined();
     });
   }
+
+  it("a single 5xx from GitHub is retried: the alert has the diagnosis", async () => {
+    // A repo of its own: the same failure in `repo` would be deduped into a thread reply.
+    const rrepo = uniq("acme/retry-");
+    const rch = uniq("CRETRY");
+    const rbot = await botFor({ [rrepo]: `slack:${rch}` });
+    try {
+      const runId = ++runCounter;
+      const jobId = runId * 10 + 1;
+      github.addRun(rrepo, runId, [{ id: jobId, name: "build", conclusion: "failure" }]);
+      github.setJobLog(jobId, LOAD_LOG);
+      github.failNext("job-log", 502);
+      expect((await deliver(rbot.url, "workflow_run", runPayload(rrepo, runId))).status).toBe(202);
+      const post = await until(() => posts(rch)[0], "the alert");
+      expect(JSON.stringify(post.body.blocks)).toContain(LOAD_RULE);
+      expect(github.callsTo("job-log").filter((c) => c.path.includes(String(jobId))).map((c) => c.status)).toEqual([502, 302]);
+    } finally {
+      await rbot.stop();
+    }
+  });
 
   it("without GITHUB_TOKEN: the alert says what to configure", async () => {
     const nrepo = uniq("acme/notoken-");

@@ -15,6 +15,7 @@ import { slackHeadline, discordHeadline, unreadableLead } from "./render.js";
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from "./retry.js";
 import { type AlertRoutes, type Platform, type Target, targetKey } from "./routing.js";
 import type { AlertMeta } from "./schema.js";
+import { observeDiagnosis } from "../ops/observe.js";
 import type { Journal } from "../store/journal.js";
 
 /** What the write-ahead journal keeps of an accepted alert until it is posted. */
@@ -75,7 +76,9 @@ export class AlertService {
 
   /** Diagnoses `log` and starts delivering the alert; returns what the webhook answers. */
   accept(log: string, meta: AlertMeta, targets: Target[]): Accepted {
+    const started = performance.now();
     const diagnosed = this.o.service.diagnose(log);
+    observeDiagnosis(diagnosed.result, started);
     const id = randomBytes(9).toString("base64url");
     const top = diagnosed.result.diagnoses[0];
     const t = messages(diagnosed.result.lang);

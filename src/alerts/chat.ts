@@ -1,8 +1,10 @@
 // Posting alerts to chat over the platforms' Web/REST APIs, with only a token: Slack's
-// chat.postMessage (SLACK_BOT_TOKEN) and Discord's POST /channels/:id/messages (DISCORD_TOKEN).
+// chat.postMessage (SLACK_BOT_TOKEN, Slack's WebClient) and Discord's POST /channels/:id/messages
+// (DISCORD_TOKEN, @discordjs/rest).
 // Neither needs the adapter's event connection, so alerts work with either adapter off. Errors
 // are classified for the retry loop: rate limits and server or network failures are retried,
 // a channel the bot cannot use or a bad token is not.
+import { DiscordAPIError, REST, RateLimitError } from "@discordjs/rest";
 import { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
@@ -99,47 +101,50 @@ export class SlackPoster implements ChatPoster {
 
 const THREAD_ALREADY_CREATED = 160004;
 
+/** discord.js' REST client's failures, sorted for the alert's retry loop. */
+function discordFailure(what: string, err: unknown): Error {
+  if (err instanceof RateLimitError) return new RetryAfterError(`${what}: rate limited`, err.retryAfter);
+  if (err instanceof DiscordAPIError) {
+    const msg = `${what}: ${err.status} ${err.message}`;
+    if (err.status === 429) return new RetryAfterError(msg, 1000);
+    if (err.status >= 500) return new Error(msg);
+    return Object.assign(new PermanentError(msg), { code: err.code });
+  }
+  // HTTPError (5xx after the client's own retries), timeouts, connection errors: worth another try.
+  return new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
 export class DiscordPoster implements ChatPoster {
   readonly platform = "discord" as const;
-  private readonly base: string;
+  private readonly rest: REST;
 
-  constructor(private readonly config: Pick<Config, "DISCORD_TOKEN" | "DISCORD_API_URL">) {
-    this.base = `${config.DISCORD_API_URL.replace(/\/+$/, "")}/v10`;
+  constructor(config: Pick<Config, "DISCORD_TOKEN" | "DISCORD_API_URL">) {
+    // @discordjs/rest keeps Discord's per-route buckets and waits out 429s itself; 5xx are
+    // retried by it once, then by the alert's own backoff loop.
+    this.rest = new REST({ api: config.DISCORD_API_URL.replace(/\/+$/, ""), version: "10", retries: 1, timeout: 15_000 }).setToken(config.DISCORD_TOKEN ?? "");
   }
 
-  private async call<T>(method: string, path: string, body: unknown): Promise<T> {
-    let res: Response;
+  private async post<T>(path: `/${string}`, body: unknown): Promise<T> {
     try {
-      res = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { authorization: `Bot ${this.config.DISCORD_TOKEN}`, "content-type": "application/json", "user-agent": "DiscordBot (https://github.com/buildx-fix, 0.1)" },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
-      });
+      return (await this.rest.post(path, { body })) as T;
     } catch (err) {
-      throw new Error(`discord: ${(err as Error).message}`);
+      throw discordFailure(`discord POST ${path.replace(/\d{15,25}/g, ":id")}`, err);
     }
-    const data = (await res.json().catch(() => ({}))) as { code?: number; message?: string; retry_after?: number };
-    if (res.ok) return data as T;
-    const what = `discord ${method} ${path.replace(/\d{15,25}/g, ":id")}: ${res.status} ${data.message ?? ""}`.trim();
-    if (res.status === 429) return Promise.reject(new RetryAfterError(what, (data.retry_after ?? (Number(res.headers.get("retry-after")) || 1)) * 1000));
-    if (res.status >= 500) throw new Error(what);
-    throw Object.assign(new PermanentError(what), { code: data.code });
   }
 
   async postAlert(channel: string, a: { result?: DiagnoseResult; meta: AlertMeta; answerId: string; text?: string }): Promise<PostedAlert> {
     const body = a.result ? renderDiscordAlert(a.result, a.meta, a.answerId) : { content: a.text ?? "" };
-    const msg = await this.call<{ id: string; guild_id?: string }>("POST", `/channels/${channel}/messages`, { ...body, allowed_mentions: { parse: [] } });
+    const msg = await this.post<{ id: string; guild_id?: string }>(`/channels/${channel}/messages`, { ...body, allowed_mentions: { parse: [] } });
     return { platform: "discord", channel, messageId: msg.id, workspace: msg.guild_id ? `discord:${msg.guild_id}` : undefined };
   }
 
   /** Into a thread on the first alert (started on the first repeat; its id is the message's). */
   async postSeen(first: PostedAlert, meta: AlertMeta, count: number, lang: DiagnoseResult["lang"]): Promise<void> {
     try {
-      await this.call("POST", `/channels/${first.channel}/messages/${first.messageId}/threads`, { name: lang === "zh" ? "buildx-fix：重复出现" : "buildx-fix: seen again", auto_archive_duration: 1440 });
+      await this.post(`/channels/${first.channel}/messages/${first.messageId}/threads`, { name: lang === "zh" ? "buildx-fix：重复出现" : "buildx-fix: seen again", auto_archive_duration: 1440 });
     } catch (err) {
       if ((err as { code?: number }).code !== THREAD_ALREADY_CREATED) throw err;
     }
-    await this.call("POST", `/channels/${first.messageId}/messages`, { content: discordSeen(meta, count, lang), allowed_mentions: { parse: [] } });
+    await this.post(`/channels/${first.messageId}/messages`, { content: discordSeen(meta, count, lang), allowed_mentions: { parse: [] } });
   }
 }

@@ -9,6 +9,10 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** pretty: readable lines; json: one object per line. Default: pretty when stdout is a terminal. */
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  /** SIGTERM: how long answers and requests in flight may take before connections are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   RULES_DIR: z.string().optional(),
   KEYV_URL: z.string().optional(),
   /** One state-store operation longer than this counts as the store being down (answer without it). */

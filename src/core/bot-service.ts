@@ -9,6 +9,7 @@ import { LLM_RULE_ID } from "../llm/suggestion.js";
 import { redact } from "../redact/secrets.js";
 import type { Store } from "../store/store.js";
 import { fingerprintResult } from "./fingerprint.js";
+import { inFlight, observeDiagnosis } from "../ops/observe.js";
 import { StatsHistory } from "./stats-history.js";
 
 export type Vote = "fixed" | "wrong";
@@ -101,7 +102,18 @@ export class BotService {
    * failure of the fallback gives the rules' answer: this rejects only for what `diagnose`
    * rejects (empty or binary input).
    */
-  async answer(text: string, opts: AnswerOptions = {}): Promise<Diagnosed> {
+  answer(text: string, opts: AnswerOptions = {}): Promise<Diagnosed> {
+    // Counted for /metrics, and waited for by a graceful shutdown.
+    const started = performance.now();
+    return inFlight.track(
+      this.answerNow(text, opts).then((d) => {
+        observeDiagnosis(d.result, started);
+        return d;
+      }),
+    );
+  }
+
+  private async answerNow(text: string, opts: AnswerOptions): Promise<Diagnosed> {
     const { llm: wanted, ...diagnoseOpts } = opts;
     const base = this.diagnose(text, diagnoseOpts);
     const r = base.result;

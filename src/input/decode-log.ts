@@ -1,7 +1,9 @@
-// Bytes from a file, an upload or stdin -> log text. Gzip is unpacked (CI systems and chat
+// Bytes from a file, an upload or stdin -> log text. A GitHub Actions log archive (.zip) is read
+// as its failed jobs' logs (zip-log.ts). Gzip is unpacked (CI systems and chat
 // users send .log.gz), UTF-16 from Windows PowerShell redirection is decoded, and the size
 // cap applies to the unpacked text so a small gzip cannot balloon in memory.
 import { gunzipSync } from "node:zlib";
+import { isZip, logFromZip } from "./zip-log.js";
 import { InputError } from "../engine/normalize.js";
 
 export class LogTooLargeError extends Error {
@@ -29,6 +31,8 @@ export function gzipInputError(err: unknown): InputError {
 }
 
 export function decodeLog(bytes: Buffer, maxBytes = DEFAULT_MAX_LOG_BYTES): string {
+  // GitHub Actions' "Download log archive".
+  if (isZip(bytes)) return logFromZip(bytes, maxBytes);
   let data = bytes;
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
     try {

@@ -12,6 +12,7 @@ import { BailOut, ByteDiagnosis, type ByteScanOptions } from "../engine/byte-pat
 import type { RuleEngine } from "../engine/engine.js";
 import type { DiagnoseResult } from "../engine/types.js";
 import { LogTooLargeError, decodeLog, gzipInputError } from "./decode-log.js";
+import { isZip, logFromZip } from "./zip-log.js";
 
 const READ_CHUNK = 1024 * 1024;
 /** Small gzip chunks: each is a new buffer, and many large ones in flight raise the peak RSS. */
@@ -66,6 +67,13 @@ export class LogSource {
 
   private async pumpSettled(sink: Sink, maxBytes: number): Promise<void> {
     const first = this.buffer ?? readHead(this.file!);
+    if (isZip(first)) {
+      // GitHub Actions' log archive: read whole (its directory is at the end), its failed jobs' logs streamed on.
+      const unpacked = new Unpacked(sink, maxBytes, () => new LogTooLargeError(maxBytes + 1, maxBytes));
+      unpacked.write(Buffer.from(logFromZip(this.buffer ?? readFileSync(this.file!), maxBytes)));
+      unpacked.end();
+      return;
+    }
     if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
       const gunzip = createGunzip({ chunkSize: GZIP_CHUNK });
       const input: Readable = this.file ? createReadStream(this.file, { highWaterMark: GZIP_CHUNK }) : bufferStream(this.buffer!);
@@ -148,8 +156,8 @@ class Unpacked {
 function readHead(file: string): Buffer {
   const fd = openSync(file, "r");
   try {
-    const head = Buffer.alloc(2);
-    return head.subarray(0, readSync(fd, head, 0, 2, 0));
+    const head = Buffer.alloc(4);
+    return head.subarray(0, readSync(fd, head, 0, 4, 0));
   } finally {
     closeSync(fd);
   }

@@ -13,9 +13,9 @@ export interface BotProcess {
   stop: () => Promise<void>;
 }
 
-export function startBot(env: NodeJS.ProcessEnv = {}): Promise<BotProcess> {
+export function startBot(env: NodeJS.ProcessEnv = {}, opts: { cwd?: string } = {}): Promise<BotProcess> {
   const child = spawn(process.execPath, [join(ROOT, "dist", "src", "main.js")], {
-    cwd: ROOT,
+    cwd: opts.cwd ?? ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", SLACK_BOT_TOKEN: "", SLACK_APP_TOKEN: "", DISCORD_TOKEN: "", KEYV_URL: "", DATA_DIR: mkdtempSync(join(tmpdir(), "bxf-bot-")), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

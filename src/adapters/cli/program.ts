@@ -187,7 +187,7 @@ export function buildProgram(io: CliIO): Command {
   program
     .command("diagnose")
     .description("diagnose a build log from FILE or stdin")
-    .argument("[file]", "the log file (.log, .txt, .gz); - or nothing reads stdin")
+    .argument("[file]", "the log file (.log, .txt, .gz, or a GitHub Actions log archive .zip); - or nothing reads stdin")
     .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
     .option("--json", "same as --format json")
     .addOption(new Option("--lang <lang>", "answer language").choices(["en", "zh", "auto"]).default("auto"))
@@ -267,7 +267,7 @@ export function buildProgram(io: CliIO): Command {
   program
     .command("notify")
     .description("send a failed build's log to the buildx-fix bot (POST /ci/alert, signed with CI_WEBHOOK_SECRET) to alert the team's channel; repo, workflow, branch, commit and run link come from the GitHub Actions or GitLab CI environment")
-    .argument("[file]", "the log file (.log, .txt, .gz); - or nothing reads stdin")
+    .argument("[file]", "the log file (.log, .txt, .gz, or a GitHub Actions log archive .zip); - or nothing reads stdin")
     .option("--url <url>", "the bot's base URL (default: BUILDX_FIX_URL)")
     .option("--target <target>", "slack:<channel id> or discord:<channel id> (default: the bot's routing)")
     .option("--title <title>", "the alert's headline")

@@ -47,6 +47,8 @@ export interface DiscordAdapter {
   /** Registers commands if needed, logs in and waits until the gateway session is ready. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** For /readyz: the gateway session is ready. */
+  connected(): boolean;
 }
 
 export class DiscordStartError extends Error {
@@ -165,5 +167,6 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       if (started) await client.destroy();
       started = false;
     },
+    connected: () => started && client.isReady(),
   };
 }

@@ -18,13 +18,19 @@ export interface TerminalChatOptions {
   lang?: Lang | "auto";
   /** How long an empty line waits for more pasted lines before it ends the log. */
   settleMs?: number;
+  /** Told when the prompt shows and when a paste starts, so log lines stay out of the way (src/ops/logger.ts). */
+  guard?: { idle(prompt: string): void; active(): void; closed(): void };
 }
 
 export function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
   const { engine, input, output } = opts;
   const settleMs = opts.settleMs ?? 120;
   const color = wantsColor(output);
-  const prompt = () => output.write(color ? "\x1b[90mbuildx-fix> paste a build log, then an empty line (Ctrl-D to quit)\x1b[0m\n" : "buildx-fix> paste a build log, then an empty line (Ctrl-D to quit)\n");
+  const promptText = color ? "\x1b[90mbuildx-fix> paste a build log, then an empty line (Ctrl-D to quit)\x1b[0m\n" : "buildx-fix> paste a build log, then an empty line (Ctrl-D to quit)\n";
+  const prompt = () => {
+    opts.guard?.idle(promptText);
+    output.write(promptText);
+  };
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
   let lines: string[] = [];
   let pending: NodeJS.Timeout | undefined;
@@ -71,13 +77,18 @@ export function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
         clearTimeout(pending);
         pending = undefined;
       }
+      if (lines.length === 0) opts.guard?.active();
       for (; blanks > 0; blanks--) lines.push("");
       lines.push(line);
     });
     rl.on("close", () => {
       if (pending) clearTimeout(pending);
       answer();
-      void queue.then(resolve, resolve);
+      const done = () => {
+        opts.guard?.closed();
+        resolve();
+      };
+      void queue.then(done, done);
     });
   });
 }

@@ -1,7 +1,7 @@
 // The Slack adapter: a Bolt app with every entry point registered, on the receiver the
 // settings ask for (Socket Mode, or HTTP on the bot's own express app). All diagnosis, state
 // and limits go through the shared BotService; this folder only speaks Slack.
-import { App } from "@slack/bolt";
+import { App, SocketModeReceiver } from "@slack/bolt";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
@@ -40,6 +40,8 @@ export interface SlackAdapter {
   /** Checks the bot token (auth.test); in Socket Mode also opens the WebSocket. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** For /readyz: Socket Mode's WebSocket is open; in HTTP mode, the token was accepted. */
+  connected(): boolean;
 }
 
 /** The adapter for these settings, or undefined when Slack is not configured. */
@@ -88,6 +90,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter | un
     async stop() {
       if (started && mode === "socket") await app.stop();
       started = false;
+    },
+    connected() {
+      if (!started) return false;
+      return receiver instanceof SocketModeReceiver ? (receiver.client.websocket?.isActive() ?? false) : true;
     },
   };
 }
