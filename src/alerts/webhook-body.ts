@@ -5,6 +5,7 @@
 // bytes (401), and only then a Content-Encoding (gzip, deflate, br) undone, with the inflated
 // size capped as well. An unsigned brotli bomb is therefore never inflated.
 import { promisify } from "node:util";
+import { onceResponseDone } from "../server/response-done.js";
 import { brotliDecompress, gunzip, inflate } from "node:zlib";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import getRawBody from "raw-body";
@@ -28,13 +29,7 @@ export class InFlightGate {
         return void res.status(503).json({ error: "too many webhook requests in flight: retry later" });
       }
       this.busy++;
-      let freed = false;
-      const free = () => {
-        if (!freed) this.busy--;
-        freed = true;
-      };
-      res.once("finish", free);
-      res.once("close", free);
+      onceResponseDone(res, () => this.busy--);
       next();
     };
   }

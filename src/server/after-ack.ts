@@ -3,6 +3,7 @@
 // and none started while requests are still waiting for their ack (up to a bound, so answers
 // are delayed under a burst, never dropped). Acks go first; answers queue up behind them.
 import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+import { onceResponseDone } from "./response-done.js";
 import type { RequestHandler } from "express";
 import PQueue from "p-queue";
 
@@ -20,13 +21,7 @@ export class AckPressure {
   track(): RequestHandler {
     return (_req, res, next) => {
       this.waiting++;
-      let done = false;
-      const release = () => {
-        if (!done) this.waiting--;
-        done = true;
-      };
-      res.once("finish", release);
-      res.once("close", release);
+      onceResponseDone(res, () => this.waiting--);
       next();
     };
   }
