@@ -198,14 +198,18 @@ function runToSpecial(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array,
 
 /** Below this, a block is not worth splitting in streams. */
 const STREAMS_MIN = 16 * 1024;
+/** The event of a line break (a keyword end's event is its state, never negative). */
+const LINE_BREAK = -1;
 
 /**
- * Runs the line-blind automaton over four segments [starts[j], ends[j]) interleaved (four
- * independent chains of table loads hide each other's latency), pushing (position, state) of
- * every keyword end to events[j].
+ * Runs the automaton over four segments [starts[j], ends[j]) interleaved (four independent
+ * chains of table loads hide each other's latency), pushing to events[j] (position, state) of
+ * every keyword end and (position, LINE_BREAK) of every LF, so that lines are found in the same
+ * pass. The segments hold no CR and no ESC, and each starts at a line start.
  */
 function runFourStreams(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array, starts: number[], ends: number[], events: number[][]): void {
   const [a, b, c, d] = starts as [number, number, number, number];
+  const [e0, e1, e2, e3] = events as [number[], number[], number[], number[]];
   const n = Math.min(ends[0]! - a, ends[1]! - b, ends[2]! - c, ends[3]! - d);
   let s0 = 0;
   let s1 = 0;
@@ -217,19 +221,21 @@ function runFourStreams(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Arra
     s2 = delta[s2 + byteClass[buf[c + k]!]!]!;
     s3 = delta[s3 + byteClass[buf[d + k]!]!]!;
     if ((s0 | s1 | s2 | s3) < 0) {
-      if (s0 < 0) events[0]!.push(a + k, (s0 = -s0 - KIND_OUT));
-      if (s1 < 0) events[1]!.push(b + k, (s1 = -s1 - KIND_OUT));
-      if (s2 < 0) events[2]!.push(c + k, (s2 = -s2 - KIND_OUT));
-      if (s3 < 0) events[3]!.push(d + k, (s3 = -s3 - KIND_OUT));
+      // A negative transition is a line break (back to the root) or a keyword end.
+      if (s0 < 0) s0 = buf[a + k] === 0x0a ? (e0.push(a + k, LINE_BREAK), 0) : (e0.push(a + k, -s0 - KIND_OUT), -s0 - KIND_OUT);
+      if (s1 < 0) s1 = buf[b + k] === 0x0a ? (e1.push(b + k, LINE_BREAK), 0) : (e1.push(b + k, -s1 - KIND_OUT), -s1 - KIND_OUT);
+      if (s2 < 0) s2 = buf[c + k] === 0x0a ? (e2.push(c + k, LINE_BREAK), 0) : (e2.push(c + k, -s2 - KIND_OUT), -s2 - KIND_OUT);
+      if (s3 < 0) s3 = buf[d + k] === 0x0a ? (e3.push(d + k, LINE_BREAK), 0) : (e3.push(d + k, -s3 - KIND_OUT), -s3 - KIND_OUT);
     }
   }
   // Each segment's rest, alone.
   const states = [s0, s1, s2, s3];
   for (let j = 0; j < 4; j++) {
     let u = states[j]!;
+    const ev = events[j]!;
     for (let i = starts[j]! + n; i < ends[j]!; i++) {
       u = delta[u + byteClass[buf[i]!]!]!;
-      if (u < 0) events[j]!.push(i, (u = -u - KIND_OUT));
+      if (u < 0) u = buf[i] === 0x0a ? (ev.push(i, LINE_BREAK), 0) : (ev.push(i, -u - KIND_OUT), -u - KIND_OUT);
     }
   }
 }
@@ -458,37 +464,56 @@ export class ByteDiagnosis {
     if (last) this.endLine(buf, this.lineStart - base, end, true);
   }
 
+  /** Event lists of the four streams, reused. */
+  private readonly events: number[][] = [[], [], [], []];
+
   /**
    * A block with no CR and no ESC: the automaton runs over four parts of it at once (see
-   * runFourStreams), noting where keywords end;
-   * then lines are walked with the native LF search, in order, as the one-stream loop does.
+   * runFourStreams), noting where keywords end and where lines do; then the events are walked
+   * in order, as the one-stream loop would have met them. No per-line search for the LF.
    */
   private scanStreams(buf: Buffer, from: number, end: number): void {
+    // The streams cover an eighth of a block at a time: that bounds the event lists (a log of
+    // empty lines has an event per byte) and still leaves each stream long runs.
+    const part = Math.max(STREAMS_MIN, this.blockSize >> 3);
+    for (let at = from; at < end; ) {
+      let stop = end;
+      if (end - at > part) {
+        const nl = buf.indexOf(0x0a, at + part);
+        stop = nl === -1 || nl >= end ? end : nl + 1;
+      }
+      this.scanPart(buf, at, stop);
+      at = stop;
+    }
+  }
+
+  private scanPart(buf: Buffer, from: number, end: number): void {
     const base = this.curBase;
     // Four segments that start at line starts (a segment may be empty).
     const starts = [from];
     for (let j = 1; j < 4; j++) {
       const at = Math.max(starts[j - 1]!, from + (((end - from) * j) >> 2));
-      const rel = buf.subarray(at, end).indexOf(0x0a);
-      starts.push(rel === -1 ? end : at + rel + 1);
+      const nl = at >= end ? -1 : buf.indexOf(0x0a, at);
+      starts.push(nl === -1 || nl >= end ? end : nl + 1);
     }
     const ends = [starts[1]!, starts[2]!, starts[3]!, end];
-    const perStream: number[][] = [[], [], [], []];
-    runFourStreams(this.auto.lineBlind(), this.auto.byteClass, buf, starts, ends, perStream);
-    const events = perStream.flat();
-    let ev = 0;
-    let pos = from;
-    for (;;) {
-      const nl = buf.indexOf(0x0a, pos);
-      if (nl === -1 || nl >= end) break;
-      for (; ev < events.length && events[ev]! < nl; ev += 2) for (const k of this.auto.outputsOf(events[ev + 1]!)) this.lineKeys.add(k);
-      this.endLine(buf, pos, nl, false);
-      pos = nl + 1;
-      this.lineStart = base + pos;
-      this.lineNo++;
+    runFourStreams(this.auto.delta, this.auto.byteClass, buf, starts, ends, this.events);
+    let pos = this.lineStart - base;
+    for (const ev of this.events) {
+      for (let e = 0; e < ev.length; e += 2) {
+        const at = ev[e]!;
+        const state = ev[e + 1]!;
+        if (state !== LINE_BREAK) {
+          for (const k of this.auto.outputsOf(state)) this.lineKeys.add(k);
+          continue;
+        }
+        this.endLine(buf, pos, at, false);
+        pos = at + 1;
+        this.lineNo++;
+      }
+      ev.length = 0;
     }
-    // Keywords of a last line with no line break after it.
-    for (; ev < events.length; ev += 2) for (const k of this.auto.outputsOf(events[ev + 1]!)) this.lineKeys.add(k);
+    this.lineStart = base + pos;
   }
 
   /** Decides what to do with the line [start, end) of the current block. */
