@@ -23,6 +23,7 @@ import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES } from "./facts.js";
 import { assertLogText, cleanLine, prepareText } from "./normalize.js";
 import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
+import { WasmScanner } from "./scan-wasm.js";
 import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
 
 export class BailOut extends Error {
@@ -230,15 +231,19 @@ function runFourStreams(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Arra
   }
   // Each segment's rest, alone.
   const states = [s0, s1, s2, s3];
-  for (let j = 0; j < 4; j++) {
-    let u = states[j]!;
-    const ev = events[j]!;
-    for (let i = starts[j]! + n; i < ends[j]!; i++) {
-      u = delta[u + byteClass[buf[i]!]!]!;
-      if (u < 0) u = buf[i] === 0x0a ? (ev.push(i, LINE_BREAK), 0) : (ev.push(i, -u - KIND_OUT), -u - KIND_OUT);
-    }
+  for (let j = 0; j < 4; j++) runOneStream(delta, byteClass, buf, starts[j]! + n, ends[j]!, states[j]!, events[j]!);
+}
+
+/** One stream over [from, end) from state `s`, with runFourStreams's events. */
+function runOneStream(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array, from: number, end: number, s: number, ev: number[]): void {
+  for (let i = from; i < end; i++) {
+    s = delta[s + byteClass[buf[i]!]!]!;
+    if (s < 0) s = buf[i] === 0x0a ? (ev.push(i, LINE_BREAK), 0) : (ev.push(i, -s - KIND_OUT), -s - KIND_OUT);
   }
 }
+
+/** Parts smaller than this stay in JavaScript: the wasm memory costs a copy of the table. */
+const WASM_MIN = 64 * 1024;
 
 export interface ByteScanOptions {
   lang?: DiagnoseOptions["lang"];
@@ -487,8 +492,10 @@ export class ByteDiagnosis {
     }
   }
 
+  /** The wasm loop's memory, made for the first part big enough to pay for it (null: not available). */
+  private wasm?: WasmScanner | null;
+
   private scanPart(buf: Buffer, from: number, end: number): void {
-    const base = this.curBase;
     // Four segments that start at line starts (a segment may be empty).
     const starts = [from];
     for (let j = 1; j < 4; j++) {
@@ -497,23 +504,65 @@ export class ByteDiagnosis {
       starts.push(nl === -1 || nl >= end ? end : nl + 1);
     }
     const ends = [starts[1]!, starts[2]!, starts[3]!, end];
-    runFourStreams(this.auto.delta, this.auto.byteClass, buf, starts, ends, this.events);
-    let pos = this.lineStart - base;
-    for (const ev of this.events) {
-      for (let e = 0; e < ev.length; e += 2) {
-        const at = ev[e]!;
-        const state = ev[e + 1]!;
-        if (state !== LINE_BREAK) {
-          for (const k of this.auto.outputsOf(state)) this.lineKeys.add(k);
-          continue;
-        }
-        this.endLine(buf, pos, at, false);
-        pos = at + 1;
-        this.lineNo++;
-      }
-      ev.length = 0;
+    if (this.wasm === undefined && end - from >= WASM_MIN) {
+      // Room for parts twice the usual size (a part runs on to the end of its last line).
+      this.wasm = WasmScanner.create(this.auto.byteClass, this.auto.delta, 2 * Math.max(STREAMS_MIN, this.blockSize >> 3)) ?? null;
+      if (this.wasm) this.auto.moveDelta(this.wasm.delta);
     }
-    this.lineStart = base + pos;
+    let pos = this.lineStart - this.curBase;
+    const w = this.wasm;
+    if (w && end - from >= WASM_MIN && end - from <= w.capacity) {
+      buf.copy(w.bytes, w.bufferAt, from, end);
+      const lengths = ends.map((e, j) => e - starts[j]!);
+      const r = w.run(
+        starts.map((s) => s - from),
+        Math.min(...lengths),
+        lengths,
+      );
+      const shift = from - w.bufferAt;
+      for (let j = 0; j < 4; j++) {
+        const [a, b] = r.ranges[j]!;
+        pos = this.walk(buf, pos, r.ints, a, b, shift);
+        // The segment's rest, alone (segments differ in length by less than a line).
+        const ev = this.events[j]!;
+        runOneStream(this.auto.delta, this.auto.byteClass, buf, from + r.positions[j]!, ends[j]!, r.states[j]!, ev);
+        pos = this.walk(buf, pos, ev, 0, ev.length, 0);
+        ev.length = 0;
+      }
+    } else {
+      runFourStreams(this.auto.delta, this.auto.byteClass, buf, starts, ends, this.events);
+      for (const ev of this.events) {
+        pos = this.walk(buf, pos, ev, 0, ev.length, 0);
+        ev.length = 0;
+      }
+    }
+    this.lineStart = this.curBase + pos;
+  }
+
+  /**
+   * The streams' events [a, b) of `ev` (position + shift, state), in the log's order: keyword
+   * ends, and line ends (the line from `pos`). Returns where the next line starts.
+   */
+  private walk(buf: Buffer, pos: number, ev: ArrayLike<number>, a: number, b: number, shift: number): number {
+    const mask = this.ringSize - 1;
+    for (let e = a; e < b; e += 2) {
+      const at = ev[e]! + shift;
+      const state = ev[e + 1]!;
+      if (state !== LINE_BREAK) {
+        for (const k of this.auto.outputsOf(state)) this.lineKeys.add(k);
+        continue;
+      }
+      const lineNo = this.lineNo;
+      if (this.lineKeys.size === 0 && lineNo > this.keepUntil && this.headChars > HEAD_CHARS && this.nonBlank) {
+        // Most lines: no keyword, no window, the head read. Only their place is noted (endLine's first lines).
+        this.flush(lineNo - this.ringSize + 1);
+        this.ringStart[lineNo & mask] = this.curBase + pos;
+        this.ringEnd[lineNo & mask] = this.curBase + at;
+      } else this.endLine(buf, pos, at, false);
+      this.lineNo = lineNo + 1;
+      pos = at + 1;
+    }
+    return pos;
   }
 
   /** Decides what to do with the line [start, end) of the current block. */

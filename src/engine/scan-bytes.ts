@@ -35,7 +35,7 @@ export class ByteAutomaton {
   /** Class of each byte value. */
   readonly byteClass = new Uint8Array(256);
   /** delta[state + class]; states are pre-multiplied by `classes`. */
-  readonly delta: Int32Array;
+  delta: Int32Array;
   readonly classes: number;
   /** Keyword indexes ending in each (pre-multiplied) state, own and through failure links. */
   private readonly outputs: Map<number, number[]>;
@@ -139,6 +139,12 @@ export class ByteAutomaton {
   clone(): ByteAutomaton {
     const copy = Object.create(ByteAutomaton.prototype) as ByteAutomaton;
     return Object.assign(copy, this, { delta: this.delta.slice(), outputs: new Map(this.outputs) });
+  }
+
+  /** Moves the transition table into `into` (the wasm scanner's memory); silencing then patches that copy. */
+  moveDelta(into: Int32Array): void {
+    into.set(this.delta);
+    this.delta = into;
   }
 
   /** The keyword indexes that end in (pre-multiplied) state `t`. */
