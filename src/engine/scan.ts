@@ -6,7 +6,9 @@
 // The hot loop does two loads per character (class, then transition) and one sign test: a
 // transition into a state where some keyword ends is stored negative, -(t + 1). It runs over
 // four line-aligned parts of the text at once, so that four independent chains of table loads
-// hide each other's latency (the byte path's scanner, scan-bytes.ts, does the same).
+// hide each other's latency (the byte path's scanner, scan-bytes.ts, does the same). A long
+// Latin-1 text goes through the byte path's WebAssembly loop instead (scan-wasm.ts).
+import { WasmScanner } from "./scan-wasm.js";
 
 export interface ScannedLine {
   /** Offsets of the line in the text (end excludes the newline). */
@@ -35,6 +37,12 @@ export function preloadScannerTables(tables: ScannerTables): void {
 
 /** Below this many characters, one stream: splitting costs more than it hides. */
 const STREAMS_MIN = 4096;
+/** From this many characters, the WebAssembly loop (scan-wasm.ts), which pays for a copy of the table once. */
+const WASM_MIN = 64 * 1024;
+/** Characters per part copied to the wasm memory. */
+const WASM_PART = 1024 * 1024;
+/** A UTF-16 unit above Latin-1 (instant on a one-byte string, which cannot hold one). */
+const NOT_LATIN1 = /[^\u0000-\u00ff]/;
 
 export class KeywordScanner {
   private readonly keywords: string[];
@@ -136,6 +144,65 @@ export class KeywordScanner {
     return { keywords: this.keywords, asciiClass: [...this.asciiClass], otherClass: [...this.otherClass], classes: this.classes, delta: this.delta, outputs: this.outputs };
   }
 
+  /** The wasm loop's memory, made for the first long Latin-1 text (null: not available). */
+  private wasm?: WasmScanner | null;
+  private wasmText?: Buffer;
+
+  /**
+   * The same events as runFour, by the byte path's WebAssembly loop over the text's Latin-1
+   * bytes (one byte per UTF-16 unit, so offsets are the text's), in parts of WASM_PART
+   * characters. False when the text is not Latin-1 or WebAssembly is not there.
+   */
+  private scanWasm(text: string, events: number[]): boolean {
+    // (The wasm loop reads a negative transition on LF as a line break: no keyword may hold one.)
+    if (!(this.unitClass instanceof Uint8Array) || this.unitClass[0x0a] !== 0 || NOT_LATIN1.test(text)) return false;
+    if (this.wasm === undefined) {
+      this.wasm = WasmScanner.create(this.unitClass.subarray(0, 256), this.delta, 2 * WASM_PART) ?? null;
+      if (this.wasm) this.wasmText = Buffer.from(this.wasm.bytes.buffer, this.wasm.bufferAt, this.wasm.capacity);
+    }
+    const w = this.wasm;
+    if (!w) return false;
+    const n = text.length;
+    const { delta, unitClass } = this;
+    for (let at = 0; at < n; ) {
+      let stop = n;
+      if (n - at > WASM_PART) {
+        const nl = text.indexOf("\n", at + WASM_PART);
+        stop = nl === -1 ? n : nl + 1;
+      }
+      if (stop - at > w.capacity) {
+        // One line longer than the wasm memory holds: this part in JavaScript.
+        runFour(delta, unitClass, text, [at, stop, stop, stop], [stop, stop, stop, stop], events);
+        at = stop;
+        continue;
+      }
+      this.wasmText!.write(text.slice(at, stop), 0, "latin1");
+      const len = stop - at;
+      const starts = [0];
+      for (let j = 1; j < 4; j++) {
+        const from = Math.max(starts[j - 1]!, ((len * j) >> 2) - 1);
+        const nl = from >= len ? -1 : text.indexOf("\n", at + from);
+        starts.push(nl === -1 || nl >= stop ? len : nl + 1 - at);
+      }
+      const ends = [starts[1]!, starts[2]!, starts[3]!, len];
+      const lengths = ends.map((e, j) => e - starts[j]!);
+      const r = w.run(starts, Math.min(...lengths), lengths);
+      const shift = at - w.bufferAt;
+      for (let j = 0; j < 4; j++) {
+        const [a, b] = r.ranges[j]!;
+        for (let e = a; e < b; e += 2) events.push(r.ints[e]! + shift, r.ints[e + 1]!);
+        // The segment's rest (less than a line), in JavaScript.
+        let s = r.states[j]!;
+        for (let i = at + r.positions[j]!; i < at + ends[j]!; i++) {
+          s = delta[s + unitClass[text.charCodeAt(i)]!]!;
+          if (s < 0) events.push(i, (s = -s - 1));
+        }
+      }
+      at = stop;
+    }
+    return true;
+  }
+
   scan(text: string): ScannedLine[] {
     const n = text.length;
     // Four parts that start at line starts (a part may be empty). Starting a part at the root
@@ -149,7 +216,7 @@ export class KeywordScanner {
     }
     const ends = [starts[1]!, starts[2]!, starts[3]!, n];
     const events: number[] = [];
-    runFour(this.delta, this.unitClass, text, starts, ends, events);
+    if (n < WASM_MIN || !this.scanWasm(text, events)) runFour(this.delta, this.unitClass, text, starts, ends, events);
 
     const out: ScannedLine[] = [];
     let current: ScannedLine | undefined;
