@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ByteAutomaton } from "../src/engine/scan-bytes.js";
-import { WasmScanner } from "../src/engine/scan-wasm.js";
+import { STREAMS, WasmScanner, segmentStarts } from "../src/engine/scan-wasm.js";
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -18,15 +18,17 @@ describe("the WebAssembly scan loop", () => {
     text += "\n";
     const bytes = Buffer.from(text, "utf8");
 
-    // Four segments starting at line starts, as the byte path cuts them.
-    const starts = [0];
-    for (let j = 1; j < 4; j++) starts.push(bytes.indexOf(0x0a, (bytes.length * j) >> 2) + 1);
-    const ends = [starts[1]!, starts[2]!, starts[3]!, bytes.length];
-    const lengths = ends.map((e, j) => e - starts[j]!);
+    // Segments starting at line starts, as the byte path cuts them.
+    const starts = segmentStarts(bytes.length, (from) => bytes.indexOf(0x0a, from));
+    expect(new Set(starts).size).toBe(STREAMS);
+    const ends = [...starts.slice(1), bytes.length];
     const wasm = WasmScanner.create(auto.byteClass, auto.delta, bytes.length)!;
     expect(wasm).toBeDefined();
     bytes.copy(wasm.bytes, wasm.bufferAt);
-    const r = wasm.run(starts, Math.min(...lengths), lengths);
+    const r = wasm.run(
+      starts,
+      ends.map((e, j) => e - starts[j]!),
+    );
 
     // Per line (numbered by its line breaks), the keywords the wasm loop reported.
     const got: string[][] = [];
@@ -38,7 +40,7 @@ describe("the WebAssembly scan loop", () => {
       } else for (const k of auto.outputsOf(state)) line.add(keywords[k]!);
       return at;
     };
-    for (let j = 0; j < 4; j++) {
+    for (let j = 0; j < STREAMS; j++) {
       const [a, b] = r.ranges[j]!;
       for (let e = a; e < b; e += 2) take(r.ints[e]! - wasm.bufferAt, r.ints[e + 1]!);
       // The rest of a segment, byte by byte, as the byte path finishes it in JavaScript.

@@ -23,7 +23,7 @@ import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES } from "./facts.js";
 import { assertLogText, cleanLine, prepareText } from "./normalize.js";
 import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
-import { WasmScanner } from "./scan-wasm.js";
+import { WasmScanner, segmentStarts } from "./scan-wasm.js";
 import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
 
 export class BailOut extends Error {
@@ -513,19 +513,20 @@ export class ByteDiagnosis {
     const w = this.wasm;
     if (w && end - from >= WASM_MIN && end - from <= w.capacity) {
       buf.copy(w.bytes, w.bufferAt, from, end);
-      const lengths = ends.map((e, j) => e - starts[j]!);
+      const len = end - from;
+      const wStarts = segmentStarts(len, (at) => buf.indexOf(0x0a, from + at) - from);
+      const wEnds = [...wStarts.slice(1), len];
       const r = w.run(
-        starts.map((s) => s - from),
-        Math.min(...lengths),
-        lengths,
+        wStarts,
+        wEnds.map((e, j) => e - wStarts[j]!),
       );
       const shift = from - w.bufferAt;
-      for (let j = 0; j < 4; j++) {
+      const ev = this.events[0]!;
+      for (let j = 0; j < wStarts.length; j++) {
         const [a, b] = r.ranges[j]!;
         pos = this.walk(buf, pos, r.ints, a, b, shift);
         // The segment's rest, alone (segments differ in length by less than a line).
-        const ev = this.events[j]!;
-        runOneStream(this.auto.delta, this.auto.byteClass, buf, from + r.positions[j]!, ends[j]!, r.states[j]!, ev);
+        runOneStream(this.auto.delta, this.auto.byteClass, buf, from + r.positions[j]!, from + wEnds[j]!, r.states[j]!, ev);
         pos = this.walk(buf, pos, ev, 0, ev.length, 0);
         ev.length = 0;
       }

@@ -1,12 +1,13 @@
-// The byte automaton's four-stream loop as a tiny WebAssembly function, assembled here at run
+// The automaton's interleaved-streams loop as a tiny WebAssembly function, assembled here at run
 // time (no toolchain, no binary in the repository). Same tables, same transitions and the same
 // events as runFourStreams in byte-path.ts, which stays as the reference and the fall-back; the
-// wasm loop has no bounds checks and fewer instructions per byte, which is where a 100 MB log
-// spends its time. Memory layout (byte addresses):
+// wasm loop has no bounds checks, where a 100 MB
+// log spends its time. Used by the byte path and, for long Latin-1 texts, by the string scan.
+// Memory layout (byte addresses):
 //   0..255         class of each byte (u8)
-//   CTRL..+48      per stream j: position p[j], event pointer e[j], state s[j] (i32), in and out
+//   CTRL..         per stream j: position p[j], event pointer e[j], state s[j] (i32), in and out
 //   DELTA..        the transition table (i32, states pre-multiplied by the class count)
-//   then the bytes to scan, then the four event areas: (position, state or LINE_BREAK) pairs
+//   then the bytes to scan, then one event area per stream: (position, state or -1 for an LF)
 
 /** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
 interface WasmApi {
@@ -50,23 +51,28 @@ function sleb(n: number): number[] {
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 
-/** scan4(n): n steps of the four streams described in CTRL; updates CTRL. */
-function scan4Body(): number[] {
-  // Locals: 0 n (param), 1-4 p, 5-8 e, 9-12 s.
-  const P = (j: number) => 1 + j, E = (j: number) => 5 + j, S = (j: number) => 9 + j;
+/** Streams interleaved (four independent chains of table loads; eight measured no faster, the loop being bound by its instruction count). */
+export const STREAMS = 4;
+
+/** scan(n): n steps of the STREAMS streams described in CTRL; updates CTRL. */
+function scanBody(): number[] {
+  // Locals: 0 n (param), then p, e and s of each stream.
+  const P = (j: number) => 1 + j, E = (j: number) => 1 + STREAMS + j, S = (j: number) => 1 + 2 * STREAMS + j;
   const code: number[] = [];
-  for (let j = 0; j < 4; j++) {
+  for (let j = 0; j < STREAMS; j++) {
     code.push(CONST, 0, LOAD, 2, ...uleb(CTRL + 12 * j), SET, P(j));
     code.push(CONST, 0, LOAD, 2, ...uleb(CTRL + 12 * j + 4), SET, E(j));
     code.push(CONST, 0, LOAD, 2, ...uleb(CTRL + 12 * j + 8), SET, S(j));
   }
   code.push(BLOCK, VOID, GET, 0, EQZ, BR_IF, 0, LOOP, VOID);
-  for (let j = 0; j < 4; j++) {
+  for (let j = 0; j < STREAMS; j++) {
     // s = delta[s + class[byte at p]]
     code.push(GET, S(j), GET, P(j), LOAD8U, 0, 0, LOAD8U, 0, 0, ADD, CONST, 2, SHL, LOAD, 2, ...uleb(DELTA), SET, S(j));
   }
-  code.push(GET, S(0), GET, S(1), OR, GET, S(2), OR, GET, S(3), OR, CONST, 0, LT_S, IF, VOID);
-  for (let j = 0; j < 4; j++) {
+  code.push(GET, S(0));
+  for (let j = 1; j < STREAMS; j++) code.push(GET, S(j), OR);
+  code.push(CONST, 0, LT_S, IF, VOID);
+  for (let j = 0; j < STREAMS; j++) {
     code.push(GET, S(j), CONST, 0, LT_S, IF, VOID);
     code.push(GET, E(j), GET, P(j), STORE, 2, 0);
     code.push(GET, P(j), LOAD8U, 0, 0, CONST, 10, EQ, IF, VOID);
@@ -79,15 +85,15 @@ function scan4Body(): number[] {
     code.push(END);
   }
   code.push(END);
-  for (let j = 0; j < 4; j++) code.push(GET, P(j), CONST, 1, ADD, SET, P(j));
+  for (let j = 0; j < STREAMS; j++) code.push(GET, P(j), CONST, 1, ADD, SET, P(j));
   code.push(GET, 0, CONST, 1, SUB, TEE, 0, BR_IF, 0, END, END);
-  for (let j = 0; j < 4; j++) {
+  for (let j = 0; j < STREAMS; j++) {
     code.push(CONST, 0, GET, P(j), STORE, 2, ...uleb(CTRL + 12 * j));
     code.push(CONST, 0, GET, E(j), STORE, 2, ...uleb(CTRL + 12 * j + 4));
     code.push(CONST, 0, GET, S(j), STORE, 2, ...uleb(CTRL + 12 * j + 8));
   }
   code.push(END);
-  const locals = vec([[12, 0x7f]]);
+  const locals = vec([[3 * STREAMS, 0x7f]]);
   const body = [...locals, ...code];
   return [...uleb(body.length), ...body];
 }
@@ -100,8 +106,8 @@ function moduleBytes(): Uint8Array {
   // (import "m" "memory" (memory 1))
   const imports = section(2, vec([[...name("m"), ...name("memory"), 0x02, 0x00, 1]]));
   const funcs = section(3, vec([[0]]));
-  const exports = section(7, vec([[...name("scan4"), 0x00, 0]]));
-  const code = section(10, vec([scan4Body()]));
+  const exports = section(7, vec([[...name("scan"), 0x00, 0]]));
+  const code = section(10, vec([scanBody()]));
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
@@ -116,6 +122,17 @@ function wasmModule(): object | undefined {
     }
   }
   return compiled ?? undefined;
+}
+
+/** Cuts [0, length) of `text`'s lines into STREAMS segments that start at line starts (some may be empty). */
+export function segmentStarts(length: number, lineBreakAfter: (from: number) => number): number[] {
+  const starts = [0];
+  for (let j = 1; j < STREAMS; j++) {
+    const from = Math.max(starts[j - 1]!, Math.floor((length * j) / STREAMS) - 1);
+    const nl = from >= length ? -1 : lineBreakAfter(from);
+    starts.push(nl === -1 || nl >= length ? length : nl + 1);
+  }
+  return starts;
 }
 
 /** Events of one scan: for each stream, [from, to) in `ints` (Int32 indexes), pairs of (address, state). */
@@ -135,7 +152,7 @@ export class WasmScanner {
   readonly capacity: number;
   private readonly ints: Int32Array;
   private readonly eventsAt: number;
-  private readonly scan4: (n: number) => void;
+  private readonly scan: (n: number) => void;
 
   private constructor(memory: { buffer: ArrayBuffer }, instance: { exports: Record<string, unknown> }, byteClass: Uint8Array, delta: Int32Array, capacity: number) {
     const buffer = memory.buffer;
@@ -147,7 +164,7 @@ export class WasmScanner {
     this.bufferAt = align(DELTA + delta.length * 4);
     this.capacity = capacity;
     this.eventsAt = align(this.bufferAt + capacity);
-    this.scan4 = instance.exports.scan4 as (n: number) => void;
+    this.scan = instance.exports.scan as (n: number) => void;
   }
 
   /** A scanner for parts of up to `capacity` bytes, or undefined without WebAssembly. */
@@ -162,24 +179,25 @@ export class WasmScanner {
   }
 
   /**
-   * Runs the four streams over the part already copied to `bufferAt` (segments given as offsets
+   * Runs the STREAMS streams over the part already copied to `bufferAt` (segments given as offsets
    * into it) for `n` steps each, each stream writing its events in its own area.
    */
-  run(starts: number[], n: number, lengths: number[]): WasmEvents {
+  run(starts: number[], lengths: number[]): WasmEvents {
+    const n = Math.min(...lengths);
     const ctrl = CTRL / 4;
     const ranges: Array<[number, number]> = [];
     let area = this.eventsAt;
-    for (let j = 0; j < 4; j++) {
+    for (let j = 0; j < STREAMS; j++) {
       this.ints[ctrl + 3 * j] = this.bufferAt + starts[j]!;
       this.ints[ctrl + 3 * j + 1] = area;
       this.ints[ctrl + 3 * j + 2] = 0;
       ranges.push([area / 4, 0]);
       area += 8 * lengths[j]!;
     }
-    this.scan4(n);
+    this.scan(n);
     const positions: number[] = [];
     const states: number[] = [];
-    for (let j = 0; j < 4; j++) {
+    for (let j = 0; j < STREAMS; j++) {
       positions.push(this.ints[ctrl + 3 * j]! - this.bufferAt);
       ranges[j]![1] = this.ints[ctrl + 3 * j + 1]! / 4;
       states.push(this.ints[ctrl + 3 * j + 2]!);

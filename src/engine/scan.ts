@@ -8,7 +8,7 @@
 // four line-aligned parts of the text at once, so that four independent chains of table loads
 // hide each other's latency (the byte path's scanner, scan-bytes.ts, does the same). A long
 // Latin-1 text goes through the byte path's WebAssembly loop instead (scan-wasm.ts).
-import { WasmScanner } from "./scan-wasm.js";
+import { WasmScanner, segmentStarts } from "./scan-wasm.js";
 
 export interface ScannedLine {
   /** Offsets of the line in the text (end excludes the newline). */
@@ -178,17 +178,17 @@ export class KeywordScanner {
       }
       this.wasmText!.write(text.slice(at, stop), 0, "latin1");
       const len = stop - at;
-      const starts = [0];
-      for (let j = 1; j < 4; j++) {
-        const from = Math.max(starts[j - 1]!, ((len * j) >> 2) - 1);
-        const nl = from >= len ? -1 : text.indexOf("\n", at + from);
-        starts.push(nl === -1 || nl >= stop ? len : nl + 1 - at);
-      }
-      const ends = [starts[1]!, starts[2]!, starts[3]!, len];
-      const lengths = ends.map((e, j) => e - starts[j]!);
-      const r = w.run(starts, Math.min(...lengths), lengths);
+      const starts = segmentStarts(len, (from) => {
+        const nl = text.indexOf("\n", at + from);
+        return nl === -1 ? -1 : nl - at;
+      });
+      const ends = [...starts.slice(1), len];
+      const r = w.run(
+        starts,
+        ends.map((e, j) => e - starts[j]!),
+      );
       const shift = at - w.bufferAt;
-      for (let j = 0; j < 4; j++) {
+      for (let j = 0; j < starts.length; j++) {
         const [a, b] = r.ranges[j]!;
         for (let e = a; e < b; e += 2) events.push(r.ints[e]! + shift, r.ints[e + 1]!);
         // The segment's rest (less than a line), in JavaScript.
