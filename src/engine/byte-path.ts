@@ -20,8 +20,8 @@ import type { LoadedRule } from "../rules/load.js";
 import type { Condition } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
 import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
-import { FactState, PROBES } from "./facts.js";
-import { assertLogText, cleanLine, prepareText } from "./normalize.js";
+import { FactState, PROBES, type Probe } from "./facts.js";
+import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
 import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
 import { WasmScanner, segmentStarts } from "./scan-wasm.js";
 import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
@@ -61,6 +61,8 @@ interface KeywordPlan {
    * they hold (and the log is known as Docker output) its probes add nothing; undefined otherwise.
    */
   probeSets?: Condition[];
+  /** Its idempotent probes (those the shadow runs). */
+  idempotent: Probe[];
   hasProbes: boolean;
   trigger: boolean;
 }
@@ -72,11 +74,11 @@ class Plan {
   readonly maxBefore: number;
 
   constructor(rules: readonly LoadedRule[]) {
-    const byWord = new Map<string, { matchers: MatcherPlan[]; probes: Array<Condition[] | undefined> }>();
+    const byWord = new Map<string, { matchers: MatcherPlan[]; probes: Array<Condition[] | undefined>; idempotent: Probe[] }>();
     const entry = (k: string) => {
       const key = k.toLowerCase();
       let e = byWord.get(key);
-      if (!e) byWord.set(key, (e = { matchers: [], probes: [] }));
+      if (!e) byWord.set(key, (e = { matchers: [], probes: [], idempotent: [] }));
       return e;
     };
     let maxBefore = 0;
@@ -99,17 +101,23 @@ class Plan {
         for (const k of spec.keywords) entry(k).matchers.push(m);
       }
     }
-    for (const probe of PROBES) for (const k of probe.keywords) entry(k).probes.push(probe.sets);
+    for (const probe of PROBES) {
+      for (const k of probe.keywords) {
+        const e = entry(k);
+        e.probes.push(probe.sets);
+        if (probe.sets && !e.idempotent.includes(probe)) e.idempotent.push(probe);
+      }
+    }
     const words = [...byWord.keys()];
     this.keywords = words.map((k) => {
       const e = byWord.get(k)!;
-      const plan: KeywordPlan = { matchers: e.matchers, hasProbes: e.probes.length > 0, trigger: false };
+      const plan: KeywordPlan = { matchers: e.matchers, idempotent: e.idempotent, hasProbes: e.probes.length > 0, trigger: false };
       if (e.probes.every((sets) => sets !== undefined)) plan.probeSets = [...new Set(e.probes.flat() as Condition[])];
       return plan;
     });
     for (const t of TRIGGERS) {
       words.push(t);
-      this.keywords.push({ matchers: [], hasProbes: false, trigger: true });
+      this.keywords.push({ matchers: [], idempotent: [], hasProbes: false, trigger: true });
     }
     this.automaton = new ByteAutomaton(words);
     this.maxBefore = maxBefore + MARGIN;
@@ -135,21 +143,24 @@ class Shadow {
   github = false;
 
   /** The engine's own per-line effects on idempotent state (engine.ts diagnosePrepared). */
-  see(prepared: string, keywords: Iterable<number>, plan: Plan): void {
-    const clean = cleanLine(prepared);
+  see(clean: CleanLine, keywords: Iterable<number>, plan: Plan): void {
     if (clean.github) this.github = true;
     if (clean.step !== undefined) this.docker = true;
     if (!clean.text) return;
     for (const k of keywords) {
       if (!plan.keywords[k]!.probeSets) continue;
-      for (const probe of PROBES) {
-        if (!probe.sets || !probe.keywords.some((w) => w.toLowerCase() === plan.automaton.keywords[k])) continue;
+      for (const probe of plan.keywords[k]!.idempotent) {
         const scratch = new FactState();
         probe.visit(clean.text, scratch);
         for (const c of scratch.conditions) this.conditions.add(c);
         if (scratch.dockerLog) this.docker = true;
       }
     }
+  }
+
+  /** What the shadow knows, as a number that grows whenever it learns something (see silenceFinished). */
+  get version(): number {
+    return this.conditions.size * 4 + (this.docker ? 2 : 0) + (this.github ? 1 : 0);
   }
 
   /** Whether the keyword's probes can no longer change anything. */
@@ -623,7 +634,7 @@ export class ByteDiagnosis {
       }
       keep ||= effect;
       if (keep) {
-        this.shadow.see(prepared, found, this.plan);
+        this.shadow.see(clean, found, this.plan);
         this.silenceFinished();
       }
       if (before) this.keepBefore(lineNo, before);
@@ -633,9 +644,14 @@ export class ByteDiagnosis {
   }
 
   private silenced = new Set<number>();
+  private silencedAt = -1;
   /** Keywords whose consumers can no longer change anything stop being reported at all. */
   private silenceFinished(): void {
     if (!this.shadow.github) return;
+    // Nothing learnt since the last look: nothing more can be silenced (the shadow only grows).
+    const version = this.shadow.version;
+    if (version === this.silencedAt) return;
+    this.silencedAt = version;
     let any = false;
     this.plan.keywords.forEach((kp, k) => {
       if (!this.silenced.has(k) && !kp.trigger && kp.matchers.length === 0 && this.shadow.done(kp)) {
