@@ -24,11 +24,8 @@ describe("the WebAssembly scan loop", () => {
     const ends = [...starts.slice(1), bytes.length];
     const wasm = WasmScanner.create(auto.byteClass, auto.delta, bytes.length)!;
     expect(wasm).toBeDefined();
-    bytes.copy(wasm.bytes, wasm.bufferAt);
-    const r = wasm.run(
-      starts,
-      ends.map((e, j) => e - starts[j]!),
-    );
+    for (let j = 0; j < STREAMS; j++) bytes.copy(wasm.bytes, wasm.slotAt(j), starts[j]!, ends[j]!);
+    const r = wasm.run(ends.map((e, j) => e - starts[j]!));
 
     // Per line (numbered by its line breaks), the keywords the wasm loop reported.
     const got: string[][] = [];
@@ -42,10 +39,10 @@ describe("the WebAssembly scan loop", () => {
     };
     for (let j = 0; j < STREAMS; j++) {
       const [a, b] = r.ranges[j]!;
-      for (let e = a; e < b; e += 2) take(r.ints[e]! - wasm.bufferAt, r.ints[e + 1]!);
+      for (let e = a; e < b; e += 2) take(r.ints[e]! + starts[j]!, r.ints[e + 1]!);
       // The rest of a segment, byte by byte, as the byte path finishes it in JavaScript.
       let s = r.states[j]!;
-      for (let i = r.positions[j]!; i < ends[j]!; i++) {
+      for (let i = starts[j]! + r.done; i < ends[j]!; i++) {
         s = auto.delta[s + auto.byteClass[bytes[i]!]!]!;
         if (s < 0) s = bytes[i] === 0x0a ? (take(i, -1), 0) : (take(i, -s - 1), -s - 1);
       }

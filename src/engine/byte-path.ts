@@ -507,41 +507,41 @@ export class ByteDiagnosis {
   private wasm?: WasmScanner | null;
 
   private scanPart(buf: Buffer, from: number, end: number): void {
-    // Four segments that start at line starts (a segment may be empty).
-    const starts = [from];
-    for (let j = 1; j < 4; j++) {
-      const at = Math.max(starts[j - 1]!, from + (((end - from) * j) >> 2));
-      const nl = at >= end ? -1 : buf.indexOf(0x0a, at);
-      starts.push(nl === -1 || nl >= end ? end : nl + 1);
-    }
-    const ends = [starts[1]!, starts[2]!, starts[3]!, end];
     if (this.wasm === undefined && end - from >= WASM_MIN) {
-      // Room for parts twice the usual size (a part runs on to the end of its last line).
-      this.wasm = WasmScanner.create(this.auto.byteClass, this.auto.delta, 2 * Math.max(STREAMS_MIN, this.blockSize >> 3)) ?? null;
+      // Slots of half a usual part: a segment is a quarter of its part and the rest of a line.
+      this.wasm = WasmScanner.create(this.auto.byteClass, this.auto.delta, Math.max(STREAMS_MIN, this.blockSize >> 4)) ?? null;
       if (this.wasm) this.auto.moveDelta(this.wasm.delta);
     }
     let pos = this.lineStart - this.curBase;
     const w = this.wasm;
-    if (w && end - from >= WASM_MIN && end - from <= w.capacity) {
-      buf.copy(w.bytes, w.bufferAt, from, end);
-      const len = end - from;
-      const wStarts = segmentStarts(len, (at) => buf.indexOf(0x0a, from + at) - from);
-      const wEnds = [...wStarts.slice(1), len];
-      const r = w.run(
-        wStarts,
-        wEnds.map((e, j) => e - wStarts[j]!),
-      );
-      const shift = from - w.bufferAt;
+    const lineBreakAfter = (at: number): number => {
+      const nl = buf.indexOf(0x0a, from + at);
+      return nl === -1 ? -1 : nl - from;
+    };
+    // Segments that start at line starts (a segment may be empty).
+    const wStarts = w && end - from >= WASM_MIN ? segmentStarts(end - from, lineBreakAfter) : [];
+    const wEnds = [...wStarts.slice(1), end - from];
+    const lengths = wEnds.map((e, j) => e - wStarts[j]!);
+    if (w && wStarts.length && Math.max(...lengths) <= w.slotSize) {
+      for (let j = 0; j < wStarts.length; j++) buf.copy(w.bytes, w.slotAt(j), from + wStarts[j]!, from + wEnds[j]!);
+      const r = w.run(lengths);
       const ev = this.events[0]!;
       for (let j = 0; j < wStarts.length; j++) {
         const [a, b] = r.ranges[j]!;
-        pos = this.walk(buf, pos, r.ints, a, b, shift);
+        pos = this.walk(buf, pos, r.ints, a, b, from + wStarts[j]!);
         // The segment's rest, alone (segments differ in length by less than a line).
-        runOneStream(this.auto.delta, this.auto.byteClass, buf, from + r.positions[j]!, from + wEnds[j]!, r.states[j]!, ev);
+        runOneStream(this.auto.delta, this.auto.byteClass, buf, from + wStarts[j]! + r.done, from + wEnds[j]!, r.states[j]!, ev);
         pos = this.walk(buf, pos, ev, 0, ev.length, 0);
         ev.length = 0;
       }
     } else {
+      const starts = [from];
+      for (let j = 1; j < 4; j++) {
+        const at = Math.max(starts[j - 1]!, from + (((end - from) * j) >> 2));
+        const nl = at >= end ? -1 : buf.indexOf(0x0a, at);
+        starts.push(nl === -1 || nl >= end ? end : nl + 1);
+      }
+      const ends = [starts[1]!, starts[2]!, starts[3]!, end];
       runFourStreams(this.auto.delta, this.auto.byteClass, buf, starts, ends, this.events);
       for (const ev of this.events) {
         pos = this.walk(buf, pos, ev, 0, ev.length, 0);

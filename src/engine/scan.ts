@@ -146,7 +146,7 @@ export class KeywordScanner {
 
   /** The wasm loop's memory, made for the first long Latin-1 text (null: not available). */
   private wasm?: WasmScanner | null;
-  private wasmText?: Buffer;
+  private wasmBytes?: Buffer;
 
   /**
    * The same events as runFour, by the byte path's WebAssembly loop over the text's Latin-1
@@ -157,8 +157,9 @@ export class KeywordScanner {
     // (The wasm loop reads a negative transition on LF as a line break: no keyword may hold one.)
     if (!(this.unitClass instanceof Uint8Array) || this.unitClass[0x0a] !== 0 || NOT_LATIN1.test(text)) return false;
     if (this.wasm === undefined) {
-      this.wasm = WasmScanner.create(this.unitClass.subarray(0, 256), this.delta, 2 * WASM_PART) ?? null;
-      if (this.wasm) this.wasmText = Buffer.from(this.wasm.bytes.buffer, this.wasm.bufferAt, this.wasm.capacity);
+      // Slots of half a part: a segment is a quarter of its part and the rest of a line.
+      this.wasm = WasmScanner.create(this.unitClass.subarray(0, 256), this.delta, WASM_PART / 2) ?? null;
+      if (this.wasm) this.wasmBytes = Buffer.from(this.wasm.bytes.buffer);
     }
     const w = this.wasm;
     if (!w) return false;
@@ -170,30 +171,28 @@ export class KeywordScanner {
         const nl = text.indexOf("\n", at + WASM_PART);
         stop = nl === -1 ? n : nl + 1;
       }
-      if (stop - at > w.capacity) {
-        // One line longer than the wasm memory holds: this part in JavaScript.
-        runFour(delta, unitClass, text, [at, stop, stop, stop], [stop, stop, stop, stop], events);
-        at = stop;
-        continue;
-      }
-      this.wasmText!.write(text.slice(at, stop), 0, "latin1");
       const len = stop - at;
       const starts = segmentStarts(len, (from) => {
         const nl = text.indexOf("\n", at + from);
         return nl === -1 ? -1 : nl - at;
       });
       const ends = [...starts.slice(1), len];
-      const r = w.run(
-        starts,
-        ends.map((e, j) => e - starts[j]!),
-      );
-      const shift = at - w.bufferAt;
+      const lengths = ends.map((e, j) => e - starts[j]!);
+      if (Math.max(...lengths) > w.slotSize) {
+        // A line longer than a slot: this part in JavaScript.
+        runFour(delta, unitClass, text, [at, stop, stop, stop], [stop, stop, stop, stop], events);
+        at = stop;
+        continue;
+      }
+      for (let j = 0; j < starts.length; j++) this.wasmBytes!.write(text.slice(at + starts[j]!, at + ends[j]!), w.slotAt(j), "latin1");
+      const r = w.run(lengths);
       for (let j = 0; j < starts.length; j++) {
         const [a, b] = r.ranges[j]!;
+        const shift = at + starts[j]!;
         for (let e = a; e < b; e += 2) events.push(r.ints[e]! + shift, r.ints[e + 1]!);
         // The segment's rest (less than a line), in JavaScript.
         let s = r.states[j]!;
-        for (let i = at + r.positions[j]!; i < at + ends[j]!; i++) {
+        for (let i = shift + r.done; i < at + ends[j]!; i++) {
           s = delta[s + unitClass[text.charCodeAt(i)]!]!;
           if (s < 0) events.push(i, (s = -s - 1));
         }
