@@ -11,6 +11,7 @@ import type { RuleEngine } from "../src/engine/engine.js";
 import { createEngine } from "../src/engine/index.js";
 import { decodeLog } from "../src/input/decode-log.js";
 import { LogSource, diagnoseSource } from "../src/input/log-source.js";
+import { FAILURES, buildkitLog } from "../bench/generate-log.js";
 
 const engine: RuleEngine = createEngine();
 const MAX = 64 * 1024 * 1024;
@@ -96,6 +97,19 @@ describe("byte path = string path", () => {
     // to the string path); the rest must take the byte path.
     expect(bailed.filter((b) => !b.includes("notInRun")), bailed.join("\n")).toEqual([]);
     expect(bailed.length).toBeLessThan(runs * 0.6);
+  }, 300_000);
+
+  it("on long generated builds, whose repeated lines stop being handed on once what they say is known", async () => {
+    // Export steps (`exporting layers`) and FROM lines repeat all through a long build; they only
+    // tell that this is Docker output and the base image, both known after the first ones. So
+    // the reduced text the engine gets does not grow with the build.
+    const reduced: number[] = [];
+    for (const mb of [3, 12]) {
+      const bytes = Buffer.from(buildkitLog(mb * 1024 * 1024, 5, FAILURES));
+      const got = await diagnoseSource(engine, LogSource.fromBuffer(bytes), { maxBytes: MAX, blockSize: 1024 * 1024, onReduced: (lines) => reduced.push(lines) });
+      expect(JSON.parse(JSON.stringify(got))).toEqual(JSON.parse(JSON.stringify(stringPath(bytes).result)));
+    }
+    expect(reduced[1]! - reduced[0]!).toBeLessThan(50);
   }, 300_000);
 
   it("on every rule example and its encodings, in the default blocks", async () => {

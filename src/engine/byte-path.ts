@@ -63,6 +63,8 @@ interface KeywordPlan {
   probeSets?: Condition[];
   /** Its idempotent probes (those the shadow runs). */
   idempotent: Probe[];
+  /** For those that fill a first-wins fact: whether it is known (Probe.known). */
+  known: Array<(state: FactState) => boolean>;
   hasProbes: boolean;
   trigger: boolean;
 }
@@ -111,13 +113,14 @@ class Plan {
     const words = [...byWord.keys()];
     this.keywords = words.map((k) => {
       const e = byWord.get(k)!;
-      const plan: KeywordPlan = { matchers: e.matchers, idempotent: e.idempotent, hasProbes: e.probes.length > 0, trigger: false };
+      const known = e.idempotent.flatMap((probe) => (probe.known ? [probe.known] : []));
+      const plan: KeywordPlan = { matchers: e.matchers, idempotent: e.idempotent, known, hasProbes: e.probes.length > 0, trigger: false };
       if (e.probes.every((sets) => sets !== undefined)) plan.probeSets = [...new Set(e.probes.flat() as Condition[])];
       return plan;
     });
     for (const t of TRIGGERS) {
       words.push(t);
-      this.keywords.push({ matchers: [], idempotent: [], hasProbes: false, trigger: true });
+      this.keywords.push({ matchers: [], idempotent: [], known: [], hasProbes: false, trigger: true });
     }
     this.automaton = new ByteAutomaton(words);
     this.maxBefore = maxBefore + MARGIN;
@@ -138,9 +141,13 @@ function planFor(engine: RuleEngine): Plan {
 
 /** What the engine learns from lines it would scan, kept to decide which lines are redundant. */
 class Shadow {
-  readonly conditions = new Set<Condition>();
+  /** What the idempotent probes found on the kept lines, in the log's order (as the engine runs them). */
+  private readonly facts = new FactState();
+  readonly conditions = this.facts.conditions;
   docker = false;
   github = false;
+  /** The first-wins facts known so far (by their Probe.known test). */
+  private readonly knownFacts = new Set<(state: FactState) => boolean>();
 
   /** The engine's own per-line effects on idempotent state (engine.ts diagnosePrepared). */
   see(clean: CleanLine, keywords: Iterable<number>, plan: Plan): void {
@@ -150,23 +157,22 @@ class Shadow {
     for (const k of keywords) {
       if (!plan.keywords[k]!.probeSets) continue;
       for (const probe of plan.keywords[k]!.idempotent) {
-        const scratch = new FactState();
-        probe.visit(clean.text, scratch);
-        for (const c of scratch.conditions) this.conditions.add(c);
-        if (scratch.dockerLog) this.docker = true;
+        probe.visit(clean.text, this.facts);
+        if (this.facts.dockerLog) this.docker = true;
+        if (probe.known?.(this.facts)) this.knownFacts.add(probe.known);
       }
     }
   }
 
   /** What the shadow knows, as a number that grows whenever it learns something (see silenceFinished). */
   get version(): number {
-    return this.conditions.size * 4 + (this.docker ? 2 : 0) + (this.github ? 1 : 0);
+    return (this.conditions.size + this.knownFacts.size) * 4 + (this.docker ? 2 : 0) + (this.github ? 1 : 0);
   }
 
   /** Whether the keyword's probes can no longer change anything. */
   done(k: KeywordPlan): boolean {
     if (!k.probeSets) return false;
-    return !k.hasProbes || (this.docker && k.probeSets.every((c) => this.conditions.has(c)));
+    return !k.hasProbes || (this.docker && k.probeSets.every((c) => this.conditions.has(c)) && k.known.every((known) => known(this.facts)));
   }
 }
 
