@@ -56,41 +56,44 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 export const STREAMS = 4;
 
 /**
- * scan(n): n steps of the STREAMS streams; stream j reads its bytes at slotAt + j * slotSize
+ * scan(n): n steps (n even) of the STREAMS streams; stream j reads its bytes at slotAt + j * slotSize
  * (constants of the code, so one counter k indexes every stream), its event pointer and state
  * are in CTRL, in and out. An event is (k, state) or (k, -1) for an LF.
  */
-function scanBody(slotAt: number, slotSize: number): number[] {
+function scanBody(slotAt0: number, slotSize: number): number[] {
   // Locals: 0 n (param), 1 k, then e and s of each stream.
   const K = 1, E = (j: number) => 2 + j, S = (j: number) => 2 + STREAMS + j;
-  const slot = (j: number) => uleb(slotAt + j * slotSize);
   const code: number[] = [];
   for (let j = 0; j < STREAMS; j++) {
     code.push(CONST, 0, LOAD, 2, ...uleb(CTRL + 8 * j), SET, E(j));
     code.push(CONST, 0, LOAD, 2, ...uleb(CTRL + 8 * j + 4), SET, S(j));
   }
   code.push(BLOCK, VOID, GET, 0, EQZ, BR_IF, 0, LOOP, VOID);
-  for (let j = 0; j < STREAMS; j++) {
-    // s = delta[s + class[byte k of slot j]]
-    code.push(GET, S(j), GET, K, LOAD8U, 0, ...slot(j), LOAD8U, 0, 0, ADD, CONST, 2, SHL, LOAD, 2, ...uleb(DELTA), SET, S(j));
-  }
-  code.push(GET, S(0));
-  for (let j = 1; j < STREAMS; j++) code.push(GET, S(j), OR);
-  code.push(CONST, 0, LT_S, IF, VOID);
-  for (let j = 0; j < STREAMS; j++) {
-    code.push(GET, S(j), CONST, 0, LT_S, IF, VOID);
-    code.push(GET, E(j), GET, K, STORE, 2, 0);
-    code.push(GET, K, LOAD8U, 0, ...slot(j), CONST, 10, EQ, IF, VOID);
-    code.push(GET, E(j), CONST, ...sleb(-1), STORE, 2, 4, CONST, 0, SET, S(j));
-    code.push(ELSE);
-    // A keyword end: -(t + 1) -> t
-    code.push(CONST, ...sleb(-1), GET, S(j), SUB, SET, S(j), GET, E(j), GET, S(j), STORE, 2, 4);
+  // Two bytes per turn of the loop (n is even): half the loop's own instructions.
+  for (const at of [0, 1]) {
+    const slotAt = (j: number) => uleb(slotAt0 + j * slotSize + at);
+    for (let j = 0; j < STREAMS; j++) {
+      // s = delta[s + class[byte k + at of slot j]]
+      code.push(GET, S(j), GET, K, LOAD8U, 0, ...slotAt(j), LOAD8U, 0, 0, ADD, CONST, 2, SHL, LOAD, 2, ...uleb(DELTA), SET, S(j));
+    }
+    code.push(GET, S(0));
+    for (let j = 1; j < STREAMS; j++) code.push(GET, S(j), OR);
+    code.push(CONST, 0, LT_S, IF, VOID);
+    for (let j = 0; j < STREAMS; j++) {
+      code.push(GET, S(j), CONST, 0, LT_S, IF, VOID);
+      code.push(GET, E(j), GET, K, CONST, at, ADD, STORE, 2, 0);
+      code.push(GET, K, LOAD8U, 0, ...slotAt(j), CONST, 10, EQ, IF, VOID);
+      code.push(GET, E(j), CONST, ...sleb(-1), STORE, 2, 4, CONST, 0, SET, S(j));
+      code.push(ELSE);
+      // A keyword end: -(t + 1) -> t
+      code.push(CONST, ...sleb(-1), GET, S(j), SUB, SET, S(j), GET, E(j), GET, S(j), STORE, 2, 4);
+      code.push(END);
+      code.push(GET, E(j), CONST, 8, ADD, SET, E(j));
+      code.push(END);
+    }
     code.push(END);
-    code.push(GET, E(j), CONST, 8, ADD, SET, E(j));
-    code.push(END);
   }
-  code.push(END);
-  code.push(GET, K, CONST, 1, ADD, TEE, K, GET, 0, NE, BR_IF, 0, END, END);
+  code.push(GET, K, CONST, 2, ADD, TEE, K, GET, 0, NE, BR_IF, 0, END, END);
   for (let j = 0; j < STREAMS; j++) {
     code.push(CONST, 0, GET, E(j), STORE, 2, ...uleb(CTRL + 8 * j));
     code.push(CONST, 0, GET, S(j), STORE, 2, ...uleb(CTRL + 8 * j + 4));
@@ -195,7 +198,8 @@ export class WasmScanner {
 
   /** Runs the streams over the segments copied to the slots, as far as the shortest one goes. */
   run(lengths: number[]): WasmEvents {
-    const n = Math.min(...lengths);
+    // An even number of steps (the loop takes two at a time); the caller finishes each segment.
+    const n = Math.min(...lengths) & ~1;
     const ctrl = CTRL / 4;
     const ranges: Array<[number, number]> = [];
     for (let j = 0; j < STREAMS; j++) {
