@@ -9,7 +9,8 @@
 // ranking are the engine's own code, never re-implemented here. What the pre-pass decides is
 // only which lines the engine may skip, and it skips a line only when that cannot change the
 // answer: a line with no keyword is never scanned by the engine, and a line whose keywords
-// only feed idempotent probes whose conditions already hold adds nothing.
+// only feed idempotent probes whose conditions already hold adds nothing. Step headers are
+// always kept: they set the context of later hits in their step, however far below.
 //
 // Whatever the pre-pass does not model exactly makes it give up (BailOut), and the caller
 // runs the string path on the whole log: an ANSI OSC sequence or Slack link that could span
@@ -19,6 +20,7 @@
 import type { LoadedRule } from "../rules/load.js";
 import type { Condition } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
+import { HEADER_KEYWORDS } from "./context.js";
 import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
@@ -110,6 +112,9 @@ class Plan {
         if (probe.sets && !e.idempotent.includes(probe)) e.idempotent.push(probe);
       }
     }
+    // Step headers change the engine's step state (the context of later hits): their lines are
+    // always handed on, like a probe that is never done.
+    for (const k of HEADER_KEYWORDS) entry(k).probes.push(undefined);
     const words = [...byWord.keys()];
     this.keywords = words.map((k) => {
       const e = byWord.get(k)!;
