@@ -118,11 +118,21 @@ describe("byte path = string path", () => {
 
   it("keeps the step header that gives a later hit its context, however far above", async () => {
     // `#7 [2/5] COPY` makes step 7 a COPY step: its connection error is not a container's start.
-    const text = `#1 [internal] load build definition from Dockerfile\n${"output\n".repeat(5000)}$ docker run --rm app\n#7 [2/5] COPY . .\n${"#7 copying\n".repeat(10)}#7 connect: connection refused\n`;
-    const bytes = Buffer.from(text);
-    const got = await diagnoseSource(engine, LogSource.fromBuffer(bytes), { maxBytes: MAX });
-    expect(JSON.parse(JSON.stringify(got))).toEqual(JSON.parse(JSON.stringify(stringPath(bytes).result)));
-  });
+    // The header is 10 or 3 000 lines above (in the ring of recent lines, or long out of it),
+    // with other steps' lines and headers in between, in small and default blocks.
+    const head = `#1 [internal] load build definition from Dockerfile\n${"output\n".repeat(5000)}$ docker run --rm app\n`;
+    const cases = [10, 3000].flatMap((gap) => [
+      { name: `COPY header ${gap} lines above`, text: `${head}#7 [2/5] COPY . .\n${"#7 copying\n".repeat(gap)}#7 connect: connection refused\n` },
+      {
+        name: `COPY header ${gap} lines above, steps interleaved`,
+        text: `${head}#6 [1/5] RUN make\n#7 [2/5] COPY . .\n${"#6 0.1 compiling\n#7 copying\n".repeat(gap / 2)}#8 [3/5] RUN x\n#6 0.2 connect: connection refused\n#7 connect: connection refused\n#9 connect: connection refused\n`,
+      },
+    ]);
+    for (const blockSize of [4096, undefined]) {
+      const { bailed } = await compare(cases, blockSize);
+      expect(bailed).toEqual([]);
+    }
+  }, 300_000);
 
   it("on every rule example and its encodings, in the default blocks", async () => {
     const { runs, bailed } = await compare(examples, undefined);

@@ -9,8 +9,10 @@
 // ranking are the engine's own code, never re-implemented here. What the pre-pass decides is
 // only which lines the engine may skip, and it skips a line only when that cannot change the
 // answer: a line with no keyword is never scanned by the engine, and a line whose keywords
-// only feed idempotent probes whose conditions already hold adds nothing. Step headers are
-// always kept: they set the context of later hits in their step, however far below.
+// only feed idempotent probes whose conditions already hold adds nothing. Step headers set the
+// context of later hits: an unnumbered one is always kept, a numbered one (`#7 [2/5] COPY`) is
+// kept when a hit in its step needs it, however far below (put back in its place if it has
+// already left the ring of recent lines).
 //
 // Whatever the pre-pass does not model exactly makes it give up (BailOut), and the caller
 // runs the string path on the whole log: an ANSI OSC sequence or Slack link that could span
@@ -20,7 +22,7 @@
 import type { LoadedRule } from "../rules/load.js";
 import type { Condition } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
-import { HEADER_KEYWORDS } from "./context.js";
+import { HEADER_KEYWORDS, headerKind } from "./context.js";
 import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
@@ -68,6 +70,8 @@ interface KeywordPlan {
   /** For those that fill a first-wins fact: whether it is known (Probe.known). */
   known: Array<(state: FactState) => boolean>;
   hasProbes: boolean;
+  /** A step header's keyword (context.ts HEADER_KEYWORDS). */
+  header: boolean;
   trigger: boolean;
 }
 
@@ -112,20 +116,19 @@ class Plan {
         if (probe.sets && !e.idempotent.includes(probe)) e.idempotent.push(probe);
       }
     }
-    // Step headers change the engine's step state (the context of later hits): their lines are
-    // always handed on, like a probe that is never done.
-    for (const k of HEADER_KEYWORDS) entry(k).probes.push(undefined);
+    const headers = new Set(HEADER_KEYWORDS.map((k) => k.toLowerCase()));
+    for (const k of headers) entry(k);
     const words = [...byWord.keys()];
     this.keywords = words.map((k) => {
       const e = byWord.get(k)!;
       const known = e.idempotent.flatMap((probe) => (probe.known ? [probe.known] : []));
-      const plan: KeywordPlan = { matchers: e.matchers, idempotent: e.idempotent, known, hasProbes: e.probes.length > 0, trigger: false };
+      const plan: KeywordPlan = { matchers: e.matchers, idempotent: e.idempotent, known, hasProbes: e.probes.length > 0, header: headers.has(k), trigger: false };
       if (e.probes.every((sets) => sets !== undefined)) plan.probeSets = [...new Set(e.probes.flat() as Condition[])];
       return plan;
     });
     for (const t of TRIGGERS) {
       words.push(t);
-      this.keywords.push({ matchers: [], idempotent: [], known: [], hasProbes: false, trigger: true });
+      this.keywords.push({ matchers: [], idempotent: [], known: [], hasProbes: false, header: false, trigger: true });
     }
     this.automaton = new ByteAutomaton(words);
     this.maxBefore = maxBefore + MARGIN;
@@ -606,7 +609,7 @@ export class ByteDiagnosis {
     for (const k of keys) {
       const kp = this.plan.keywords[k]!;
       if (kp.trigger) trigger = true;
-      else if (kp.matchers.length || !this.shadow.done(kp)) quiet = false;
+      else if (kp.matchers.length || kp.header || !this.shadow.done(kp)) quiet = false;
     }
     const inWindow = lineNo <= this.keepUntil;
     if (!trigger && !needHead && !inWindow && quiet && (this.shadow.github || !mayBeGithub(buf, start, end))) return;
@@ -632,17 +635,30 @@ export class ByteDiagnosis {
       for (const k of found) if (!this.shadow.done(this.plan.keywords[k]!)) effect = true;
       let before = 0;
       let after = 0;
+      let hit = false;
+      let headerStep: number | undefined;
       if (clean.text) {
         for (const k of found) {
-          for (const m of this.plan.keywords[k]!.matchers) {
+          const kp = this.plan.keywords[k]!;
+          // A step header (engine: StepTracker.visit). An unnumbered one speaks for the lines
+          // below it: kept. A numbered one speaks only for its step's lines: kept when a hit in
+          // that step needs it (needHeader).
+          if (kp.header && headerStep === undefined && !effect && headerKind(clean.text)) {
+            if (clean.step === undefined) effect = true;
+            else headerStep = clean.step;
+          }
+          for (const m of kp.matchers) {
             if (!m.any.some((re) => re.test(clean.text))) continue;
             if (m.wholeRun) this.wholeRunHits.push(m);
             effect = true;
+            hit = true;
             before = Math.max(before, m.before);
             after = Math.max(after, m.after);
           }
         }
       }
+      if (headerStep !== undefined) this.headers.set(headerStep, { lineNo, raw });
+      if (hit && clean.step !== undefined) this.needHeader(clean.step, lineNo);
       keep ||= effect;
       if (keep) {
         this.shadow.see(clean, found, this.plan);
@@ -665,7 +681,7 @@ export class ByteDiagnosis {
     this.silencedAt = version;
     let any = false;
     this.plan.keywords.forEach((kp, k) => {
-      if (!this.silenced.has(k) && !kp.trigger && kp.matchers.length === 0 && this.shadow.done(kp)) {
+      if (!this.silenced.has(k) && !kp.trigger && !kp.header && kp.matchers.length === 0 && this.shadow.done(kp)) {
         this.silenced.add(k);
         any = true;
       }
@@ -679,6 +695,34 @@ export class ByteDiagnosis {
     if (this.kept[slot] === lineNo) return;
     this.kept[slot] = lineNo;
     this.keptText[slot] = raw;
+  }
+
+  /** The last numbered step header of each step, not handed on unless a hit in its step needs it. */
+  private readonly headers = new Map<number, { lineNo: number; raw: string }>();
+
+  /** A hit on `lineNo` in step `step`: the engine must see the step's header above it. */
+  private needHeader(step: number, lineNo: number): void {
+    const h = this.headers.get(step);
+    if (!h || h.lineNo >= lineNo) return;
+    if (h.lineNo > lineNo - this.ringSize + 1) this.keepLine(h.lineNo, h.raw);
+    else this.insertFlushed(h.lineNo, h.raw);
+  }
+
+  /** Puts a line that has already left the ring into the reduced text, in its place (gaps as flush makes them). */
+  private insertFlushed(lineNo: number, raw: string): void {
+    const { lines, numbers } = this.reduced;
+    let p = numbers.length;
+    while (p > 0 && (numbers[p - 1] === 0 || numbers[p - 1]! > lineNo)) p--;
+    if (p > 0 && numbers[p - 1] === lineNo) return; // already there
+    const prev = p > 0 ? numbers[p - 1]! : 0;
+    const q = p < numbers.length && numbers[p] === 0 ? p + 1 : p; // past the gap that was there
+    const next = q < numbers.length ? numbers[q] : undefined;
+    const add: Array<[string, number]> = [];
+    if (lineNo !== prev + 1) add.push(["", 0]);
+    add.push([raw, lineNo]);
+    if (next !== undefined && next !== lineNo + 1) add.push(["", 0]);
+    lines.splice(p, q - p, ...add.map(([l]) => l));
+    numbers.splice(p, q - p, ...add.map(([, n]) => n));
   }
 
   /** Lines leave the ring in order; the kept ones join the reduced text (gaps as one blank line). */
