@@ -11,6 +11,7 @@ import type { RuleEngine } from "../src/engine/engine.js";
 import { createEngine } from "../src/engine/index.js";
 import { decodeLog } from "../src/input/decode-log.js";
 import { LogSource, diagnoseSource } from "../src/input/log-source.js";
+import { FAILURES, buildkitLog } from "../bench/generate-log.js";
 
 const engine: RuleEngine = createEngine();
 const MAX = 64 * 1024 * 1024;
@@ -96,6 +97,41 @@ describe("byte path = string path", () => {
     // to the string path); the rest must take the byte path.
     expect(bailed.filter((b) => !b.includes("notInRun")), bailed.join("\n")).toEqual([]);
     expect(bailed.length).toBeLessThan(runs * 0.6);
+  }, 300_000);
+
+  it("on a long generated build, whose repeated export lines stop being handed on once what they say is known", async () => {
+    // Export steps (`exporting layers`) repeat all through a long build; they only tell that this
+    // is Docker output, known from the first lines.
+    const bytes = Buffer.from(buildkitLog(6 * 1024 * 1024, 5, FAILURES));
+    const seen: string[] = [];
+    const spy = Object.create(engine) as RuleEngine;
+    spy.diagnosePrepared = (text, lang) => {
+      seen.push(text);
+      return engine.diagnosePrepared(text, lang);
+    };
+    const got = await diagnoseSource(spy, LogSource.fromBuffer(bytes), { maxBytes: MAX, blockSize: 1024 * 1024 });
+    expect(JSON.parse(JSON.stringify(got))).toEqual(JSON.parse(JSON.stringify(stringPath(bytes).result)));
+    const exporting = (text: string) => text.split("\n").filter((l) => l.endsWith(" exporting layers")).length;
+    expect(exporting(bytes.toString())).toBeGreaterThan(100);
+    expect(exporting(seen[0]!)).toBeLessThan(5);
+  }, 300_000);
+
+  it("keeps the step header that gives a later hit its context, however far above", async () => {
+    // `#7 [2/5] COPY` makes step 7 a COPY step: its connection error is not a container's start.
+    // The header is 10 or 3 000 lines above (in the ring of recent lines, or long out of it),
+    // with other steps' lines and headers in between, in small and default blocks.
+    const head = `#1 [internal] load build definition from Dockerfile\n${"output\n".repeat(5000)}$ docker run --rm app\n`;
+    const cases = [10, 3000].flatMap((gap) => [
+      { name: `COPY header ${gap} lines above`, text: `${head}#7 [2/5] COPY . .\n${"#7 copying\n".repeat(gap)}#7 connect: connection refused\n` },
+      {
+        name: `COPY header ${gap} lines above, steps interleaved`,
+        text: `${head}#6 [1/5] RUN make\n#7 [2/5] COPY . .\n${"#6 0.1 compiling\n#7 copying\n".repeat(gap / 2)}#8 [3/5] RUN x\n#6 0.2 connect: connection refused\n#7 connect: connection refused\n#9 connect: connection refused\n`,
+      },
+    ]);
+    for (const blockSize of [4096, undefined]) {
+      const { bailed } = await compare(cases, blockSize);
+      expect(bailed).toEqual([]);
+    }
   }, 300_000);
 
   it("on every rule example and its encodings, in the default blocks", async () => {

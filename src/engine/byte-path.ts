@@ -9,7 +9,10 @@
 // ranking are the engine's own code, never re-implemented here. What the pre-pass decides is
 // only which lines the engine may skip, and it skips a line only when that cannot change the
 // answer: a line with no keyword is never scanned by the engine, and a line whose keywords
-// only feed idempotent probes whose conditions already hold adds nothing.
+// only feed idempotent probes whose conditions already hold adds nothing. Step headers set the
+// context of later hits: an unnumbered one is always kept, a numbered one (`#7 [2/5] COPY`) is
+// kept when a hit in its step needs it, however far below (put back in its place if it has
+// already left the ring of recent lines).
 //
 // Whatever the pre-pass does not model exactly makes it give up (BailOut), and the caller
 // runs the string path on the whole log: an ANSI OSC sequence or Slack link that could span
@@ -19,10 +22,12 @@
 import type { LoadedRule } from "../rules/load.js";
 import type { Condition } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
+import { HEADER_KEYWORDS, headerKind } from "./context.js";
 import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
-import { FactState, PROBES } from "./facts.js";
-import { assertLogText, cleanLine, prepareText } from "./normalize.js";
+import { FactState, PROBES, type Probe } from "./facts.js";
+import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
 import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
+import { WasmScanner, segmentStarts } from "./scan-wasm.js";
 import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
 
 export class BailOut extends Error {
@@ -60,7 +65,13 @@ interface KeywordPlan {
    * they hold (and the log is known as Docker output) its probes add nothing; undefined otherwise.
    */
   probeSets?: Condition[];
+  /** Its idempotent probes (those the shadow runs). */
+  idempotent: Probe[];
+  /** For those that fill a first-wins fact: whether it is known (Probe.known). */
+  known: Array<(state: FactState) => boolean>;
   hasProbes: boolean;
+  /** A step header's keyword (context.ts HEADER_KEYWORDS). */
+  header: boolean;
   trigger: boolean;
 }
 
@@ -71,11 +82,11 @@ class Plan {
   readonly maxBefore: number;
 
   constructor(rules: readonly LoadedRule[]) {
-    const byWord = new Map<string, { matchers: MatcherPlan[]; probes: Array<Condition[] | undefined> }>();
+    const byWord = new Map<string, { matchers: MatcherPlan[]; probes: Array<Condition[] | undefined>; idempotent: Probe[] }>();
     const entry = (k: string) => {
       const key = k.toLowerCase();
       let e = byWord.get(key);
-      if (!e) byWord.set(key, (e = { matchers: [], probes: [] }));
+      if (!e) byWord.set(key, (e = { matchers: [], probes: [], idempotent: [] }));
       return e;
     };
     let maxBefore = 0;
@@ -98,17 +109,26 @@ class Plan {
         for (const k of spec.keywords) entry(k).matchers.push(m);
       }
     }
-    for (const probe of PROBES) for (const k of probe.keywords) entry(k).probes.push(probe.sets);
+    for (const probe of PROBES) {
+      for (const k of probe.keywords) {
+        const e = entry(k);
+        e.probes.push(probe.sets);
+        if (probe.sets && !e.idempotent.includes(probe)) e.idempotent.push(probe);
+      }
+    }
+    const headers = new Set(HEADER_KEYWORDS.map((k) => k.toLowerCase()));
+    for (const k of headers) entry(k);
     const words = [...byWord.keys()];
     this.keywords = words.map((k) => {
       const e = byWord.get(k)!;
-      const plan: KeywordPlan = { matchers: e.matchers, hasProbes: e.probes.length > 0, trigger: false };
+      const known = e.idempotent.flatMap((probe) => (probe.known ? [probe.known] : []));
+      const plan: KeywordPlan = { matchers: e.matchers, idempotent: e.idempotent, known, hasProbes: e.probes.length > 0, header: headers.has(k), trigger: false };
       if (e.probes.every((sets) => sets !== undefined)) plan.probeSets = [...new Set(e.probes.flat() as Condition[])];
       return plan;
     });
     for (const t of TRIGGERS) {
       words.push(t);
-      this.keywords.push({ matchers: [], hasProbes: false, trigger: true });
+      this.keywords.push({ matchers: [], idempotent: [], known: [], hasProbes: false, header: false, trigger: true });
     }
     this.automaton = new ByteAutomaton(words);
     this.maxBefore = maxBefore + MARGIN;
@@ -129,32 +149,38 @@ function planFor(engine: RuleEngine): Plan {
 
 /** What the engine learns from lines it would scan, kept to decide which lines are redundant. */
 class Shadow {
-  readonly conditions = new Set<Condition>();
+  /** What the idempotent probes found on the kept lines, in the log's order (as the engine runs them). */
+  private readonly facts = new FactState();
+  readonly conditions = this.facts.conditions;
   docker = false;
   github = false;
+  /** The first-wins facts known so far (by their Probe.known test). */
+  private readonly knownFacts = new Set<(state: FactState) => boolean>();
 
   /** The engine's own per-line effects on idempotent state (engine.ts diagnosePrepared). */
-  see(prepared: string, keywords: Iterable<number>, plan: Plan): void {
-    const clean = cleanLine(prepared);
+  see(clean: CleanLine, keywords: Iterable<number>, plan: Plan): void {
     if (clean.github) this.github = true;
     if (clean.step !== undefined) this.docker = true;
     if (!clean.text) return;
     for (const k of keywords) {
       if (!plan.keywords[k]!.probeSets) continue;
-      for (const probe of PROBES) {
-        if (!probe.sets || !probe.keywords.some((w) => w.toLowerCase() === plan.automaton.keywords[k])) continue;
-        const scratch = new FactState();
-        probe.visit(clean.text, scratch);
-        for (const c of scratch.conditions) this.conditions.add(c);
-        if (scratch.dockerLog) this.docker = true;
+      for (const probe of plan.keywords[k]!.idempotent) {
+        probe.visit(clean.text, this.facts);
+        if (this.facts.dockerLog) this.docker = true;
+        if (probe.known?.(this.facts)) this.knownFacts.add(probe.known);
       }
     }
+  }
+
+  /** What the shadow knows, as a number that grows whenever it learns something (see silenceFinished). */
+  get version(): number {
+    return (this.conditions.size + this.knownFacts.size) * 4 + (this.docker ? 2 : 0) + (this.github ? 1 : 0);
   }
 
   /** Whether the keyword's probes can no longer change anything. */
   done(k: KeywordPlan): boolean {
     if (!k.probeSets) return false;
-    return !k.hasProbes || (this.docker && k.probeSets.every((c) => this.conditions.has(c)));
+    return !k.hasProbes || (this.docker && k.probeSets.every((c) => this.conditions.has(c)) && k.known.every((known) => known(this.facts)));
   }
 }
 
@@ -198,14 +224,18 @@ function runToSpecial(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array,
 
 /** Below this, a block is not worth splitting in streams. */
 const STREAMS_MIN = 16 * 1024;
+/** The event of a line break (a keyword end's event is its state, never negative). */
+const LINE_BREAK = -1;
 
 /**
- * Runs the line-blind automaton over four segments [starts[j], ends[j]) interleaved (four
- * independent chains of table loads hide each other's latency), pushing (position, state) of
- * every keyword end to events[j].
+ * Runs the automaton over four segments [starts[j], ends[j]) interleaved (four independent
+ * chains of table loads hide each other's latency), pushing to events[j] (position, state) of
+ * every keyword end and (position, LINE_BREAK) of every LF, so that lines are found in the same
+ * pass. The segments hold no CR and no ESC, and each starts at a line start.
  */
 function runFourStreams(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array, starts: number[], ends: number[], events: number[][]): void {
   const [a, b, c, d] = starts as [number, number, number, number];
+  const [e0, e1, e2, e3] = events as [number[], number[], number[], number[]];
   const n = Math.min(ends[0]! - a, ends[1]! - b, ends[2]! - c, ends[3]! - d);
   let s0 = 0;
   let s1 = 0;
@@ -217,22 +247,28 @@ function runFourStreams(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Arra
     s2 = delta[s2 + byteClass[buf[c + k]!]!]!;
     s3 = delta[s3 + byteClass[buf[d + k]!]!]!;
     if ((s0 | s1 | s2 | s3) < 0) {
-      if (s0 < 0) events[0]!.push(a + k, (s0 = -s0 - KIND_OUT));
-      if (s1 < 0) events[1]!.push(b + k, (s1 = -s1 - KIND_OUT));
-      if (s2 < 0) events[2]!.push(c + k, (s2 = -s2 - KIND_OUT));
-      if (s3 < 0) events[3]!.push(d + k, (s3 = -s3 - KIND_OUT));
+      // A negative transition is a line break (back to the root) or a keyword end.
+      if (s0 < 0) s0 = buf[a + k] === 0x0a ? (e0.push(a + k, LINE_BREAK), 0) : (e0.push(a + k, -s0 - KIND_OUT), -s0 - KIND_OUT);
+      if (s1 < 0) s1 = buf[b + k] === 0x0a ? (e1.push(b + k, LINE_BREAK), 0) : (e1.push(b + k, -s1 - KIND_OUT), -s1 - KIND_OUT);
+      if (s2 < 0) s2 = buf[c + k] === 0x0a ? (e2.push(c + k, LINE_BREAK), 0) : (e2.push(c + k, -s2 - KIND_OUT), -s2 - KIND_OUT);
+      if (s3 < 0) s3 = buf[d + k] === 0x0a ? (e3.push(d + k, LINE_BREAK), 0) : (e3.push(d + k, -s3 - KIND_OUT), -s3 - KIND_OUT);
     }
   }
   // Each segment's rest, alone.
   const states = [s0, s1, s2, s3];
-  for (let j = 0; j < 4; j++) {
-    let u = states[j]!;
-    for (let i = starts[j]! + n; i < ends[j]!; i++) {
-      u = delta[u + byteClass[buf[i]!]!]!;
-      if (u < 0) events[j]!.push(i, (u = -u - KIND_OUT));
-    }
+  for (let j = 0; j < 4; j++) runOneStream(delta, byteClass, buf, starts[j]! + n, ends[j]!, states[j]!, events[j]!);
+}
+
+/** One stream over [from, end) from state `s`, with runFourStreams's events. */
+function runOneStream(delta: Int32Array, byteClass: Uint8Array, buf: Uint8Array, from: number, end: number, s: number, ev: number[]): void {
+  for (let i = from; i < end; i++) {
+    s = delta[s + byteClass[buf[i]!]!]!;
+    if (s < 0) s = buf[i] === 0x0a ? (ev.push(i, LINE_BREAK), 0) : (ev.push(i, -s - KIND_OUT), -s - KIND_OUT);
   }
 }
+
+/** Parts smaller than this stay in JavaScript: the wasm memory costs a copy of the table. */
+const WASM_MIN = 64 * 1024;
 
 export interface ByteScanOptions {
   lang?: DiagnoseOptions["lang"];
@@ -458,37 +494,101 @@ export class ByteDiagnosis {
     if (last) this.endLine(buf, this.lineStart - base, end, true);
   }
 
+  /** Event lists of the four streams, reused. */
+  private readonly events: number[][] = [[], [], [], []];
+
   /**
    * A block with no CR and no ESC: the automaton runs over four parts of it at once (see
-   * runFourStreams), noting where keywords end;
-   * then lines are walked with the native LF search, in order, as the one-stream loop does.
+   * runFourStreams), noting where keywords end and where lines do; then the events are walked
+   * in order, as the one-stream loop would have met them. No per-line search for the LF.
    */
   private scanStreams(buf: Buffer, from: number, end: number): void {
-    const base = this.curBase;
-    // Four segments that start at line starts (a segment may be empty).
-    const starts = [from];
-    for (let j = 1; j < 4; j++) {
-      const at = Math.max(starts[j - 1]!, from + (((end - from) * j) >> 2));
-      const rel = buf.subarray(at, end).indexOf(0x0a);
-      starts.push(rel === -1 ? end : at + rel + 1);
+    // The streams cover an eighth of a block at a time: that bounds the event lists (a log of
+    // empty lines has an event per byte) and still leaves each stream long runs.
+    const part = Math.max(STREAMS_MIN, this.blockSize >> 3);
+    for (let at = from; at < end; ) {
+      let stop = end;
+      if (end - at > part) {
+        const nl = buf.indexOf(0x0a, at + part);
+        stop = nl === -1 || nl >= end ? end : nl + 1;
+      }
+      this.scanPart(buf, at, stop);
+      at = stop;
     }
-    const ends = [starts[1]!, starts[2]!, starts[3]!, end];
-    const perStream: number[][] = [[], [], [], []];
-    runFourStreams(this.auto.lineBlind(), this.auto.byteClass, buf, starts, ends, perStream);
-    const events = perStream.flat();
-    let ev = 0;
-    let pos = from;
-    for (;;) {
-      const nl = buf.indexOf(0x0a, pos);
-      if (nl === -1 || nl >= end) break;
-      for (; ev < events.length && events[ev]! < nl; ev += 2) for (const k of this.auto.outputsOf(events[ev + 1]!)) this.lineKeys.add(k);
-      this.endLine(buf, pos, nl, false);
-      pos = nl + 1;
-      this.lineStart = base + pos;
-      this.lineNo++;
+  }
+
+  /** The wasm loop's memory, made for the first part big enough to pay for it (null: not available). */
+  private wasm?: WasmScanner | null;
+
+  private scanPart(buf: Buffer, from: number, end: number): void {
+    if (this.wasm === undefined && end - from >= WASM_MIN) {
+      // Slots of half a usual part: a segment is a quarter of its part and the rest of a line.
+      this.wasm = WasmScanner.create(this.auto.byteClass, this.auto.delta, Math.max(STREAMS_MIN, this.blockSize >> 4)) ?? null;
+      if (this.wasm) this.auto.moveDelta(this.wasm.delta);
     }
-    // Keywords of a last line with no line break after it.
-    for (; ev < events.length; ev += 2) for (const k of this.auto.outputsOf(events[ev + 1]!)) this.lineKeys.add(k);
+    let pos = this.lineStart - this.curBase;
+    const w = this.wasm;
+    const lineBreakAfter = (at: number): number => {
+      const nl = buf.indexOf(0x0a, from + at);
+      return nl === -1 ? -1 : nl - from;
+    };
+    // Segments that start at line starts (a segment may be empty).
+    const wStarts = w && end - from >= WASM_MIN ? segmentStarts(end - from, lineBreakAfter) : [];
+    const wEnds = [...wStarts.slice(1), end - from];
+    const lengths = wEnds.map((e, j) => e - wStarts[j]!);
+    if (w && wStarts.length && Math.max(...lengths) <= w.slotSize) {
+      for (let j = 0; j < wStarts.length; j++) buf.copy(w.bytes, w.slotAt(j), from + wStarts[j]!, from + wEnds[j]!);
+      const r = w.run(lengths);
+      const ev = this.events[0]!;
+      for (let j = 0; j < wStarts.length; j++) {
+        const [a, b] = r.ranges[j]!;
+        pos = this.walk(buf, pos, r.ints, a, b, from + wStarts[j]!);
+        // The segment's rest, alone (segments differ in length by less than a line).
+        runOneStream(this.auto.delta, this.auto.byteClass, buf, from + wStarts[j]! + r.done, from + wEnds[j]!, r.states[j]!, ev);
+        pos = this.walk(buf, pos, ev, 0, ev.length, 0);
+        ev.length = 0;
+      }
+    } else {
+      const starts = [from];
+      for (let j = 1; j < 4; j++) {
+        const at = Math.max(starts[j - 1]!, from + (((end - from) * j) >> 2));
+        const nl = at >= end ? -1 : buf.indexOf(0x0a, at);
+        starts.push(nl === -1 || nl >= end ? end : nl + 1);
+      }
+      const ends = [starts[1]!, starts[2]!, starts[3]!, end];
+      runFourStreams(this.auto.delta, this.auto.byteClass, buf, starts, ends, this.events);
+      for (const ev of this.events) {
+        pos = this.walk(buf, pos, ev, 0, ev.length, 0);
+        ev.length = 0;
+      }
+    }
+    this.lineStart = this.curBase + pos;
+  }
+
+  /**
+   * The streams' events [a, b) of `ev` (position + shift, state), in the log's order: keyword
+   * ends, and line ends (the line from `pos`). Returns where the next line starts.
+   */
+  private walk(buf: Buffer, pos: number, ev: ArrayLike<number>, a: number, b: number, shift: number): number {
+    const mask = this.ringSize - 1;
+    for (let e = a; e < b; e += 2) {
+      const at = ev[e]! + shift;
+      const state = ev[e + 1]!;
+      if (state !== LINE_BREAK) {
+        for (const k of this.auto.outputsOf(state)) this.lineKeys.add(k);
+        continue;
+      }
+      const lineNo = this.lineNo;
+      if (this.lineKeys.size === 0 && lineNo > this.keepUntil && this.headChars > HEAD_CHARS && this.nonBlank) {
+        // Most lines: no keyword, no window, the head read. Only their place is noted (endLine's first lines).
+        this.flush(lineNo - this.ringSize + 1);
+        this.ringStart[lineNo & mask] = this.curBase + pos;
+        this.ringEnd[lineNo & mask] = this.curBase + at;
+      } else this.endLine(buf, pos, at, false);
+      this.lineNo = lineNo + 1;
+      pos = at + 1;
+    }
+    return pos;
   }
 
   /** Decides what to do with the line [start, end) of the current block. */
@@ -509,7 +609,7 @@ export class ByteDiagnosis {
     for (const k of keys) {
       const kp = this.plan.keywords[k]!;
       if (kp.trigger) trigger = true;
-      else if (kp.matchers.length || !this.shadow.done(kp)) quiet = false;
+      else if (kp.matchers.length || kp.header || !this.shadow.done(kp)) quiet = false;
     }
     const inWindow = lineNo <= this.keepUntil;
     if (!trigger && !needHead && !inWindow && quiet && (this.shadow.github || !mayBeGithub(buf, start, end))) return;
@@ -535,20 +635,33 @@ export class ByteDiagnosis {
       for (const k of found) if (!this.shadow.done(this.plan.keywords[k]!)) effect = true;
       let before = 0;
       let after = 0;
+      let hit = false;
+      let headerStep: number | undefined;
       if (clean.text) {
         for (const k of found) {
-          for (const m of this.plan.keywords[k]!.matchers) {
+          const kp = this.plan.keywords[k]!;
+          // A step header (engine: StepTracker.visit). An unnumbered one speaks for the lines
+          // below it: kept. A numbered one speaks only for its step's lines: kept when a hit in
+          // that step needs it (needHeader).
+          if (kp.header && headerStep === undefined && !effect && headerKind(clean.text)) {
+            if (clean.step === undefined) effect = true;
+            else headerStep = clean.step;
+          }
+          for (const m of kp.matchers) {
             if (!m.any.some((re) => re.test(clean.text))) continue;
             if (m.wholeRun) this.wholeRunHits.push(m);
             effect = true;
+            hit = true;
             before = Math.max(before, m.before);
             after = Math.max(after, m.after);
           }
         }
       }
+      if (headerStep !== undefined) this.headers.set(headerStep, { lineNo, raw });
+      if (hit && clean.step !== undefined) this.needHeader(clean.step, lineNo);
       keep ||= effect;
       if (keep) {
-        this.shadow.see(prepared, found, this.plan);
+        this.shadow.see(clean, found, this.plan);
         this.silenceFinished();
       }
       if (before) this.keepBefore(lineNo, before);
@@ -558,12 +671,17 @@ export class ByteDiagnosis {
   }
 
   private silenced = new Set<number>();
+  private silencedAt = -1;
   /** Keywords whose consumers can no longer change anything stop being reported at all. */
   private silenceFinished(): void {
     if (!this.shadow.github) return;
+    // Nothing learnt since the last look: nothing more can be silenced (the shadow only grows).
+    const version = this.shadow.version;
+    if (version === this.silencedAt) return;
+    this.silencedAt = version;
     let any = false;
     this.plan.keywords.forEach((kp, k) => {
-      if (!this.silenced.has(k) && !kp.trigger && kp.matchers.length === 0 && this.shadow.done(kp)) {
+      if (!this.silenced.has(k) && !kp.trigger && !kp.header && kp.matchers.length === 0 && this.shadow.done(kp)) {
         this.silenced.add(k);
         any = true;
       }
@@ -577,6 +695,34 @@ export class ByteDiagnosis {
     if (this.kept[slot] === lineNo) return;
     this.kept[slot] = lineNo;
     this.keptText[slot] = raw;
+  }
+
+  /** The last numbered step header of each step, not handed on unless a hit in its step needs it. */
+  private readonly headers = new Map<number, { lineNo: number; raw: string }>();
+
+  /** A hit on `lineNo` in step `step`: the engine must see the step's header above it. */
+  private needHeader(step: number, lineNo: number): void {
+    const h = this.headers.get(step);
+    if (!h || h.lineNo >= lineNo) return;
+    if (h.lineNo > lineNo - this.ringSize + 1) this.keepLine(h.lineNo, h.raw);
+    else this.insertFlushed(h.lineNo, h.raw);
+  }
+
+  /** Puts a line that has already left the ring into the reduced text, in its place (gaps as flush makes them). */
+  private insertFlushed(lineNo: number, raw: string): void {
+    const { lines, numbers } = this.reduced;
+    let p = numbers.length;
+    while (p > 0 && (numbers[p - 1] === 0 || numbers[p - 1]! > lineNo)) p--;
+    if (p > 0 && numbers[p - 1] === lineNo) return; // already there
+    const prev = p > 0 ? numbers[p - 1]! : 0;
+    const q = p < numbers.length && numbers[p] === 0 ? p + 1 : p; // past the gap that was there
+    const next = q < numbers.length ? numbers[q] : undefined;
+    const add: Array<[string, number]> = [];
+    if (lineNo !== prev + 1) add.push(["", 0]);
+    add.push([raw, lineNo]);
+    if (next !== undefined && next !== lineNo + 1) add.push(["", 0]);
+    lines.splice(p, q - p, ...add.map(([l]) => l));
+    numbers.splice(p, q - p, ...add.map(([, n]) => n));
   }
 
   /** Lines leave the ring in order; the kept ones join the reduced text (gaps as one blank line). */

@@ -48,10 +48,14 @@ const VOCABULARY = [
   "returned a non-zero code",
 ];
 
+// Each only marks the log as Docker output: idempotent (`sets: []`), so once the log is known as
+// Docker output the byte path stops reporting their keywords (`exporting layers` is on every
+// export step of a long build).
 export const DOCKER_PROBES: Probe[] = [
   ...SHAPES.map(
     ([keywords, shape]): Probe => ({
       keywords,
+      sets: [],
       visit(line, state) {
         if (shape.test(line)) state.markDocker();
       },
@@ -59,6 +63,7 @@ export const DOCKER_PROBES: Probe[] = [
   ),
   {
     keywords: VOCABULARY,
+    sets: [],
     visit(_line, state) {
       state.markDocker();
     },

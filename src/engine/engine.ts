@@ -4,7 +4,7 @@
 import type { LoadedRule } from "../rules/load.js";
 import type { Condition, Confidence, DocLink, FixTemplate, HitContext, LocalText, MatchSpec, RuleFile, Wording } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
-import { redact, redactRecord } from "../redact/secrets.js";
+import { redact } from "../redact/secrets.js";
 import { HEADER_KEYWORDS } from "./context.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { assertLogText, cleanLine, prepareText } from "./normalize.js";
@@ -222,12 +222,20 @@ export class RuleEngine {
 
     const facts = state.finish();
     const conditions = [...state.conditions].sort();
-    const diagnoses = this.decide(text, hits, state, lang, joins);
+    // Each diagnosis masks its facts, mostly the same values: each value is masked once per call
+    // (the memo lives only as long as this call).
+    const masked = new Map<string, string>();
+    const mask = (v: string): string => {
+      let out = masked.get(v);
+      if (out === undefined) masked.set(v, (out = redact(v)));
+      return out;
+    };
+    const diagnoses = this.decide(text, hits, state, lang, joins, mask);
     return {
       source: diagnoses.length ? "rules" : "none",
       lang,
       diagnoses,
-      facts: redactRecord(facts),
+      facts: maskRecord(facts, mask),
       conditions,
       dockerLog: state.dockerLog,
     };
@@ -249,7 +257,7 @@ export class RuleEngine {
     }
   }
 
-  private decide(text: string, hits: Map<number, Hit[]>, state: FactState, lang: Lang, joins: number[]): Diagnosis[] {
+  private decide(text: string, hits: Map<number, Hit[]>, state: FactState, lang: Lang, joins: number[], mask: (v: string) => string): Diagnosis[] {
     type Found = { matcher: Matcher; hits: Hit[]; docker: boolean };
     const byRule = new Map<string, Found>();
     const innermost = this.innermostFallbacks(hits, state);
@@ -301,7 +309,7 @@ export class RuleEngine {
     const offsets = withLines.flatMap((f, fi) => f.hits.map((h, hi) => ({ fi, hi, start: h.start }))).sort((a, b) => a.start - b.start);
     for (const o of offsets) withLines[o.fi]!.lines[o.hi] = counter.lineAt(o.start) + joinsBefore(joins, o.start);
 
-    const diagnoses = withLines.map(({ matcher, hits: hs, lines, docker }) => this.toDiagnosis(matcher, hs, lines, state.factsAt(hs[0]!.start), lang, docker));
+    const diagnoses = withLines.map(({ matcher, hits: hs, lines, docker }) => this.toDiagnosis(matcher, hs, lines, state.factsAt(hs[0]!.start), lang, docker, mask));
     diagnoses.sort(
       (a, b) =>
         CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] ||
@@ -356,14 +364,14 @@ export class RuleEngine {
     return true;
   }
 
-  private toDiagnosis(m: Matcher, hits: Hit[], lines: number[], base: Facts, lang: Lang, docker: boolean): Diagnosis {
+  private toDiagnosis(m: Matcher, hits: Hit[], lines: number[], base: Facts, lang: Lang, docker: boolean, mask: (v: string) => string): Diagnosis {
     const facts: Facts = { ...base };
     for (const h of hits) for (const [k, v] of Object.entries(h.groups)) facts[k] ??= v;
     // The rule's own captures are more precise than whole-log guesses (first match wins).
     const firstMatch = hits.find((h) => Object.keys(h.groups).length > 0);
     for (const [k, v] of Object.entries(firstMatch?.groups ?? {})) facts[k] = v;
     if (m.variant) facts.variant = m.variant;
-    const safe = redactRecord(facts);
+    const safe = maskRecord(facts, mask);
     const evidence: Evidence[] = hits
       // Masked before it is cut: a secret across the cut would otherwise leave its first half.
       .map((h, i) => ({ line: lines[i] ?? 0, text: cutEvidence(redact(h.text)) }))
@@ -384,6 +392,13 @@ export class RuleEngine {
     if (m.variant) d.variant = m.variant;
     return d;
   }
+}
+
+/** redactRecord with a memo of masked values (see diagnosePrepared). */
+function maskRecord(rec: Facts, mask: (v: string) => string): Facts {
+  const out: Facts = {};
+  for (const [k, v] of Object.entries(rec)) out[k] = mask(v);
+  return out;
 }
 
 function cutEvidence(text: string): string {

@@ -151,10 +151,19 @@ export interface Probe {
   visit(line: string, state: FactState): void;
   /**
    * Set on idempotent probes: a visit only adds these conditions and marks the log as Docker
-   * output. Once they hold, the byte path stops reporting the probe's keywords.
+   * output (and, with `known`, fills a first-wins fact). Once they hold, the byte path stops
+   * reporting the probe's keywords.
    */
   sets?: Condition[];
+  /**
+   * For an idempotent probe that fills a first-wins fact: whether that fact is known, after which
+   * its visits change nothing (the byte path's shadow runs it to find out).
+   */
+  known?: (state: FactState) => boolean;
 }
+
+// (The probes test `!s.baseImage`: an empty one, from a cut-off line, is not known yet.)
+const baseImageKnown = (state: FactState): boolean => Boolean(state.baseImage);
 
 /** Splits a shell command line into words, honouring simple quotes. */
 function shellWords(line: string): string[] {
@@ -339,15 +348,28 @@ export const PROBES: Probe[] = [
   probe(["tags:"], /^\s*tags:\s*([^\s,]+)/i, (m, s) => {
     if (m[1] && IMAGE_TOKEN.test(m[1]) && m[1].includes("/")) s.put("image", m[1]);
   }),
-  probe(["load metadata for"], /load metadata for ([^\s]+)/i, (m, s) => {
-    if (m[1] && !s.baseImage) s.baseImage = displayImage(m[1]);
-  }),
-  probe(["] from "], /\] FROM ([^\s]+)/i, (m, s) => {
-    if (m[1] && !s.baseImage && IMAGE_TOKEN.test(m[1])) s.baseImage = displayImage(m[1]);
-  }),
-  probe(["step 1/"], /^step 1\/\d+ : from\s+(?:--platform=\S+\s+)?(\S+)/i, (m, s) => {
-    if (m[1] && !s.baseImage) s.baseImage = m[1];
-  }),
+  // The base image: the first one named wins, so once it is known these lines add nothing.
+  {
+    ...probe(["load metadata for"], /load metadata for ([^\s]+)/i, (m, s) => {
+      if (m[1] && !s.baseImage) s.baseImage = displayImage(m[1]);
+    }),
+    sets: [],
+    known: baseImageKnown,
+  },
+  {
+    ...probe(["] from "], /\] FROM ([^\s]+)/i, (m, s) => {
+      if (m[1] && !s.baseImage && IMAGE_TOKEN.test(m[1])) s.baseImage = displayImage(m[1]);
+    }),
+    sets: [],
+    known: baseImageKnown,
+  },
+  {
+    ...probe(["step 1/"], /^step 1\/\d+ : from\s+(?:--platform=\S+\s+)?(\S+)/i, (m, s) => {
+      if (m[1] && !s.baseImage) s.baseImage = m[1];
+    }),
+    sets: [],
+    known: baseImageKnown,
+  },
   probe(["did not complete successfully"], /process "(?:\/bin\/(?:ba)?sh -c )?((?:[^"\\]|\\.)*)" did not complete successfully: exit code: (\d+)/i, (m, s) => {
     s.command = (m[1] ?? "").replace(/\\"/g, '"');
     s.exitCode = m[2];

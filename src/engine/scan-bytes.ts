@@ -35,7 +35,7 @@ export class ByteAutomaton {
   /** Class of each byte value. */
   readonly byteClass = new Uint8Array(256);
   /** delta[state + class]; states are pre-multiplied by `classes`. */
-  readonly delta: Int32Array;
+  delta: Int32Array;
   readonly classes: number;
   /** Keyword indexes ending in each (pre-multiplied) state, own and through failure links. */
   private readonly outputs: Map<number, number[]>;
@@ -138,21 +138,13 @@ export class ByteAutomaton {
   /** A copy that can be silenced without touching this one. */
   clone(): ByteAutomaton {
     const copy = Object.create(ByteAutomaton.prototype) as ByteAutomaton;
-    return Object.assign(copy, this, { delta: this.delta.slice(), outputs: new Map(this.outputs), blind: undefined });
+    return Object.assign(copy, this, { delta: this.delta.slice(), outputs: new Map(this.outputs) });
   }
 
-  private blind?: Int32Array;
-  /**
-   * The same automaton with line breaks read as plain bytes (they still restart it): for a
-   * block with no CR and no ESC, where only keyword ends need attention and lines are found apart.
-   */
-  lineBlind(): Int32Array {
-    if (!this.blind) {
-      const d = this.delta.slice();
-      for (let row = 0; row < d.length; row += this.classes) d[row + NL_CLASS] = 0;
-      this.blind = d;
-    }
-    return this.blind;
+  /** Moves the transition table into `into` (the wasm scanner's memory); silencing then patches that copy. */
+  moveDelta(into: Int32Array): void {
+    into.set(this.delta);
+    this.delta = into;
   }
 
   /** The keyword indexes that end in (pre-multiplied) state `t`. */
@@ -165,11 +157,10 @@ export class ByteAutomaton {
     const quiet = new Set<number>();
     for (const [t, list] of this.outputs) if (list.every(done)) quiet.add(t);
     if (quiet.size === 0) return;
-    for (const d of this.blind ? [this.delta, this.blind] : [this.delta]) {
-      for (let i = 0; i < d.length; i++) {
-        const v = d[i]!;
-        if (v < 0 && (-v) % this.classes === KIND_OUT && quiet.has(-v - KIND_OUT)) d[i] = -v - KIND_OUT;
-      }
+    const d = this.delta;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (v < 0 && (-v) % this.classes === KIND_OUT && quiet.has(-v - KIND_OUT)) d[i] = -v - KIND_OUT;
     }
     for (const t of quiet) this.outputs.delete(t);
   }

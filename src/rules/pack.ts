@@ -15,7 +15,7 @@ import type { RedosVerdict } from "./redos.js";
 import type { RuleFile } from "./schema.js";
 
 /** Bump when the snapshot's shape changes. */
-export const PACK_FORMAT = 1;
+export const PACK_FORMAT = 2;
 export const PACK_FILE = join(PACKAGE_ROOT, "dist", "rules-pack.json");
 /** The automata's transition tables, raw Int32 (little-endian), beside the JSON. */
 export const PACK_TABLES_FILE = join(PACKAGE_ROOT, "dist", "rules-pack.bin");
