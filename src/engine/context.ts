@@ -104,7 +104,10 @@ export class StepTracker {
       if (!kind && clean.timed) kind = "run-step";
     } else kind = clean.timed ? "run-step" : this.current;
     if (kind && kind !== "other") out.add(kind);
-    if (!kind && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
+    // A line that names its own registry request (`Get "https://host/v2/"`, `pull access denied`)
+    // is the image fetch that comes before a container starts, not the start itself.
+    const fetching = out.has("pull") || out.has("push");
+    if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");
     return out;
   }
