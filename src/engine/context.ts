@@ -40,9 +40,10 @@ const HEADER: Array<[RegExp, StepKind]> = [
   [/^(?:=> )?(?:ERROR:? )?\[internal\] booting buildkit\b/i, "builder-boot"],
   [/^(?:=> )?(?:ERROR:? )?exporting to (?:image|oci|docker|client)/i, "export"],
   [/^(?:=> )?(?:=> )?pushing (?:layers|manifest)\b|^the push refers to (?:a )?repository\b/i, "push"],
-  [/^step \d+(?:\/\d+)? : RUN\b|^---> Running in\b/i, "run-step"],
-  [/^step \d+(?:\/\d+)? : FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b/i, "pull"],
-  [/^step \d+(?:\/\d+)? : [A-Z]+\b/i, "other"],
+  // The classic builder writes `Step 2/5 : RUN`, buildah/podman `STEP 2/5: RUN`.
+  [/^step \d+(?:\/\d+)? ?: RUN\b|^---> Running in\b/i, "run-step"],
+  [/^step \d+(?:\/\d+)? ?: FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b/i, "pull"],
+  [/^step \d+(?:\/\d+)? ?: [A-Z]+\b/i, "other"],
 ];
 
 /** The kind of step a header line opens, if it is one. */
@@ -52,8 +53,10 @@ export function headerKind(text: string): StepKind | undefined {
 }
 
 // The hit's own words: summary lines (`ERROR: failed to solve: failed to push ...`) name their step.
+// A bare `unexpected status: 403 Forbidden` under `failed to solve` is containerd's push writer
+// (its commit; fetches say `unexpected status from GET request`, tokens `failed to fetch ... token`).
 const LINE_WORDS: Array<[RegExp, HitContext]> = [
-  [/\bfailed to push\b|\bpushing (?:layers|manifest)|the push refers to|\bunexpected status from (?:PUT|POST|PATCH) request|\bfailed commit on ref "(?:manifest|index|layer)-/i, "push"],
+  [/\bfailed to push\b|\bpushing (?:layers|manifest)|the push refers to|\bunexpected status from (?:PUT|POST|PATCH) request|\bfailed commit on ref "(?:manifest|index|layer)-|\bfailed to solve: unexpected status: [1-5]\d\d\b/i, "push"],
   [/failed to resolve source metadata|load metadata for|pull access denied|error pulling image|failed to (?:fetch|pull|resolve|copy)\b|unexpected status from (?:HEAD|GET) request|\b(?:HEAD|GET) "?https?:\/\/[^\s"/]+\/v2\//i, "pull"],
   [/booting buildkit|error for bootstrap|failed to (?:initialize|bootstrap) builder|listing workers|failed to dial gRPC/i, "builder-boot"],
   [/\bexporting to (?:image|oci|docker)|failed to export\b/i, "export"],
