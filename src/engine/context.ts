@@ -53,8 +53,9 @@ export function headerKind(text: string): StepKind | undefined {
 }
 
 // The hit's own words: summary lines (`ERROR: failed to solve: failed to push ...`) name their step.
-// A bare `unexpected status: 403 Forbidden` under `failed to solve` is containerd's push writer
-// (its commit; fetches say `unexpected status from GET request`, tokens `failed to fetch ... token`).
+// A bare `unexpected status: 403 Forbidden` right under `failed to solve` is containerd's push
+// writer (its commit returns the status unwrapped); pulls are always wrapped with the image and
+// the step (`<ref>: failed to resolve source metadata`, `failed to copy`, `failed to authorize`).
 const LINE_WORDS: Array<[RegExp, HitContext]> = [
   [/\bfailed to push\b|\bpushing (?:layers|manifest)|the push refers to|\bunexpected status from (?:PUT|POST|PATCH) request|\bfailed commit on ref "(?:manifest|index|layer)-|\bfailed to solve: unexpected status: [1-5]\d\d\b/i, "push"],
   [/failed to resolve source metadata|load metadata for|pull access denied|error pulling image|failed to (?:fetch|pull|resolve|copy)\b|unexpected status from (?:HEAD|GET) request|\b(?:HEAD|GET) "?https?:\/\/[^\s"/]+\/v2\//i, "pull"],
