@@ -59,3 +59,19 @@ exec /bin/uname: exec format error`);
     expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("exec-format-error");
   });
 });
+
+describe("registry requests and other builders' step headers", () => {
+  it("under `docker compose up`, a line naming its registry request is the pull, not the container's start", () => {
+    const r = diagnose(`$ docker compose up --build
+Error response from daemon: Get "https://registry-1.docker.io/v2/": context deadline exceeded`);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "network-failure", confidence: "medium" });
+  });
+
+  it("buildah/podman's `STEP N/M: RUN` opens a RUN step", () => {
+    const r = diagnose(`STEP 4/8: RUN mkdir -p /opt/app
+exec container process \`/bin/sh\`: Exec format error
+Error: building at STEP "RUN mkdir -p /opt/app": while running runtime: exit status 1`);
+    expect(r.diagnoses[0]?.ruleId).toBe("qemu-binfmt-missing");
+    expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("exec-format-error");
+  });
+});
