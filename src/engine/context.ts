@@ -29,6 +29,8 @@ export const HEADER_KEYWORDS = [
   "the push refers to",
   "pulling from ",
   "unable to find image",
+  "retrieving image manifest",
+  "taking snapshot",
 ];
 
 const HEADER: Array<[RegExp, StepKind]> = [
@@ -44,6 +46,10 @@ const HEADER: Array<[RegExp, StepKind]> = [
   [/^step \d+(?:\/\d+)? ?: RUN\b|^---> Running in\b/i, "run-step"],
   [/^step \d+(?:\/\d+)? ?: FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b/i, "pull"],
   [/^step \d+(?:\/\d+)? ?: [A-Z]+\b/i, "other"],
+  // kaniko logs its steps with logrus: `INFO[0012] RUN npm ci`, then the command's own output.
+  [/^INFO\[\d+\] RUN\b/, "run-step"],
+  [/^INFO\[\d+\] Retrieving image manifest\b/, "pull"],
+  [/^INFO\[\d+\] (?:Taking snapshot|COPY|ADD|WORKDIR)\b/, "other"],
 ];
 
 /** The kind of step a header line opens, if it is one. */
