@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { createEngine } from "./engine/index.js";
+import { OffThreadDiagnoser } from "./engine/off-thread.js";
 import { RuleLoadError } from "./rules/errors.js";
 import { runTerminalChat } from "./adapters/local/terminal-chat.js";
 import { type DiscordAdapter, createDiscordAdapter, discordConfigured } from "./adapters/discord/client.js";
@@ -59,7 +60,8 @@ async function run(log: Logger, metrics: BotMetrics, terminal: TerminalLog | und
     log.info({ model: llm.config.model, baseURL: llm.config.baseURL ?? "OpenAI" }, "LLM fallback on");
     metrics.watchLlm(() => llm.metrics());
   }
-  const service = new BotService(engine, store, llm);
+  const offThread = new OffThreadDiagnoser(engine, { extraDirs: config.rulesDirs });
+  const service = new BotService(engine, store, llm, offThread);
   const ci = setupCiAlerts({ config, service, log, http: app });
   if (ci) log.info({ endpoints: ci.endpoints }, `CI alerts on ${ci.endpoints.join(" and ")}`);
   mountWebConsole(app, { config, service, log });
@@ -101,6 +103,7 @@ async function run(log: Logger, metrics: BotMetrics, terminal: TerminalLog | und
       ...(slack ? [{ name: "the Slack adapter", run: () => slack.stop() }] : []),
       ...(discord ? [{ name: "the Discord adapter", run: () => discord.stop() }] : []),
       { name: "the store", run: () => store.close() },
+      { name: "the diagnosis worker", run: () => offThread.close() },
     ],
   });
 

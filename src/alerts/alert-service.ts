@@ -75,9 +75,9 @@ export class AlertService {
   }
 
   /** Diagnoses `log` and starts delivering the alert; returns what the webhook answers. */
-  accept(log: string, meta: AlertMeta, targets: Target[]): Accepted {
+  async accept(log: string, meta: AlertMeta, targets: Target[]): Promise<Accepted> {
     const started = performance.now();
-    const diagnosed = this.o.service.diagnose(log);
+    const diagnosed = await this.o.service.diagnoseAsync(log);
     observeDiagnosis(diagnosed.result, started);
     const id = randomBytes(9).toString("base64url");
     const top = diagnosed.result.diagnoses[0];
@@ -108,7 +108,10 @@ export class AlertService {
     const left = this.o.journal?.recovered ?? [];
     for (const { id, job } of left) {
       this.o.log.info({ alert: id, repo: job.meta.repo }, "CI alert accepted before a restart: delivering it now");
-      this.background(this.deliverJournaled(id, this.o.service.diagnose(job.log), job.meta, job.targets));
+      const diagnosed = this.o.service.diagnoseAsync(job.log);
+      // A log that cannot be diagnosed now never will be: it leaves the journal either way.
+      diagnosed.catch(() => this.o.journal?.done(id));
+      this.background(diagnosed.then((d) => this.deliverJournaled(id, d, job.meta, job.targets)));
     }
     return left.length;
   }

@@ -69,7 +69,7 @@ export function mountCiAlert(app: Express, o: CiAlertRouteOptions): void {
       const targets = o.alerts.targets(meta.repo, target);
       const text = inline?.trim() ? inline : await fetchLog(logUrl!, o.maxBytes, o.logHosts);
       if (Buffer.byteLength(text) > o.maxBytes) throw new LogTooLargeError(Buffer.byteLength(text), o.maxBytes);
-      const accepted = o.alerts.accept(text, meta, targets);
+      const accepted = await o.alerts.accept(text, meta, targets);
       o.log.info({ alert: accepted.id, repo: meta.repo, rule: accepted.ruleId }, "CI alert accepted");
       res.status(202).json(accepted);
     } catch (err) {

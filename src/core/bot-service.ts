@@ -3,6 +3,7 @@
 // limits, all kept in the keyv store. Adapters translate platform events into these calls
 // and render the results; nothing here knows about a platform.
 import type { RuleEngine } from "../engine/engine.js";
+import type { OffThreadDiagnoser } from "../engine/off-thread.js";
 import type { DiagnoseOptions, DiagnoseResult } from "../engine/types.js";
 import type { LlmFallback } from "../llm/fallback.js";
 import { LLM_RULE_ID } from "../llm/suggestion.js";
@@ -75,6 +76,8 @@ export class BotService {
     readonly store: Store,
     /** The optional LLM fallback (configured with OPENAI_*); without it `answer` is `diagnose`. */
     readonly llm?: LlmFallback,
+    /** Long logs are diagnosed in a worker thread, off the event loop (see `diagnoseAsync`). */
+    readonly offThread?: OffThreadDiagnoser,
   ) {
     this.history = new StatsHistory(store);
   }
@@ -92,6 +95,13 @@ export class BotService {
 
   diagnose(text: string, opts: DiagnoseOptions = {}): Diagnosed {
     const result = this.engine.diagnose(text, opts);
+    return { result, fingerprint: fingerprintResult(result, text) };
+  }
+
+  /** `diagnose`, but a long log (an upload, an attachment, a CI log) is scanned in a worker thread. */
+  async diagnoseAsync(text: string, opts: DiagnoseOptions = {}): Promise<Diagnosed> {
+    if (!this.offThread) return this.diagnose(text, opts);
+    const result = await this.offThread.diagnose(text, opts);
     return { result, fingerprint: fingerprintResult(result, text) };
   }
 
@@ -115,7 +125,7 @@ export class BotService {
 
   private async answerNow(text: string, opts: AnswerOptions): Promise<Diagnosed> {
     const { llm: wanted, ...diagnoseOpts } = opts;
-    const base = this.diagnose(text, diagnoseOpts);
+    const base = await this.diagnoseAsync(text, diagnoseOpts);
     const r = base.result;
     if (wanted === false || !this.llm || !r.dockerLog || r.diagnoses.some((d) => d.confidence !== "low")) return base;
     try {

@@ -76,7 +76,7 @@ export async function alertRun(o: GitHubWebhookOptions, work: Work, targets: Tar
     }
     for (const { job, failedStep, text } of logs) {
       const jobLabel = failedStep ? `${job.name} › ${failedStep}` : job.name;
-      o.alerts.accept(text, { ...work.meta, job: jobLabel, ...(job.html_url ? { runUrl: job.html_url } : {}) }, targets);
+      await o.alerts.accept(text, { ...work.meta, job: jobLabel, ...(job.html_url ? { runUrl: job.html_url } : {}) }, targets);
     }
   } catch (err) {
     if (err instanceof GitHubApiError || err instanceof LogTooLargeError) {
