@@ -40,6 +40,13 @@ describe("matching", () => {
     expect(engine.diagnose("boom\n#5 ERROR: failed").diagnoses).toHaveLength(0);
   });
 
+  it("a sentence that names docker opens no new run (BuildKit's `... into docker use --load`)", () => {
+    const engine = engineOf(ruleData("warn", { match: { keywords: ["boom"], any: ["boom"], notInRun: ["^=> ERROR \\["] } }));
+    const log = "$ docker buildx build .\n => ERROR [internal] load metadata for x 30.0s\nboom: to load image into docker use --load";
+    expect(engine.diagnose(log).diagnoses).toHaveLength(0);
+    expect(engine.diagnose(`${log}\n$ docker buildx build -t b .\nboom`).diagnoses.map((d) => d.ruleId)).toEqual(["warn"]);
+  });
+
   it("fills each fix from the docker command nearest above its evidence", () => {
     const engine = engineOf(ruleData("r"));
     const r = engine.diagnose("$ docker build -t first/app:1 .\nok\n**docker buildx build -t second/app:2 .**\nboom x");

@@ -59,3 +59,27 @@ exec /bin/uname: exec format error`);
     expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("exec-format-error");
   });
 });
+
+describe("registry requests and other builders' step headers", () => {
+  it("under `docker compose up`, a line naming its registry request is the pull, not the container's start", () => {
+    const r = diagnose(`$ docker compose up --build
+Error response from daemon: Get "https://registry-1.docker.io/v2/": context deadline exceeded`);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "network-failure", confidence: "medium" });
+  });
+
+  it("kaniko's `INFO[0009] RUN ...` opens a RUN step: a download timeout in it is the network", () => {
+    const r = diagnose(`INFO[0001] Retrieving image manifest python:3.12-slim
+INFO[0009] RUN pip install -r requirements.txt
+  WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ConnectTimeoutError(<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f>, 'Connection to pypi.org timed out. (connect timeout=15)')': /simple/fastapi/
+error building image: error building stage: failed to execute command: waiting for process to exit: exit status 1`);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "network-failure", confidence: "high" });
+  });
+
+  it("buildah/podman's `STEP N/M: RUN` opens a RUN step", () => {
+    const r = diagnose(`STEP 4/8: RUN mkdir -p /opt/app
+exec container process \`/bin/sh\`: Exec format error
+Error: building at STEP "RUN mkdir -p /opt/app": while running runtime: exit status 1`);
+    expect(r.diagnoses[0]?.ruleId).toBe("qemu-binfmt-missing");
+    expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("exec-format-error");
+  });
+});

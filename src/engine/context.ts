@@ -29,6 +29,8 @@ export const HEADER_KEYWORDS = [
   "the push refers to",
   "pulling from ",
   "unable to find image",
+  "retrieving image manifest",
+  "taking snapshot",
 ];
 
 const HEADER: Array<[RegExp, StepKind]> = [
@@ -40,9 +42,14 @@ const HEADER: Array<[RegExp, StepKind]> = [
   [/^(?:=> )?(?:ERROR:? )?\[internal\] booting buildkit\b/i, "builder-boot"],
   [/^(?:=> )?(?:ERROR:? )?exporting to (?:image|oci|docker|client)/i, "export"],
   [/^(?:=> )?(?:=> )?pushing (?:layers|manifest)\b|^the push refers to (?:a )?repository\b/i, "push"],
-  [/^step \d+(?:\/\d+)? : RUN\b|^---> Running in\b/i, "run-step"],
-  [/^step \d+(?:\/\d+)? : FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b/i, "pull"],
-  [/^step \d+(?:\/\d+)? : [A-Z]+\b/i, "other"],
+  // The classic builder writes `Step 2/5 : RUN`, buildah/podman `STEP 2/5: RUN`.
+  [/^step \d+(?:\/\d+)? ?: RUN\b|^---> Running in\b/i, "run-step"],
+  [/^step \d+(?:\/\d+)? ?: FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b/i, "pull"],
+  [/^step \d+(?:\/\d+)? ?: [A-Z]+\b/i, "other"],
+  // kaniko logs its steps with logrus: `INFO[0012] RUN npm ci`, then the command's own output.
+  [/^INFO\[\d+\] RUN\b/, "run-step"],
+  [/^INFO\[\d+\] Retrieving image manifest\b/, "pull"],
+  [/^INFO\[\d+\] (?:Taking snapshot|COPY|ADD|WORKDIR)\b/, "other"],
 ];
 
 /** The kind of step a header line opens, if it is one. */
@@ -52,8 +59,11 @@ export function headerKind(text: string): StepKind | undefined {
 }
 
 // The hit's own words: summary lines (`ERROR: failed to solve: failed to push ...`) name their step.
+// A bare `unexpected status: 403 Forbidden` right under `failed to solve` is containerd's push
+// writer (its commit returns the status unwrapped); pulls are always wrapped with the image and
+// the step (`<ref>: failed to resolve source metadata`, `failed to copy`, `failed to authorize`).
 const LINE_WORDS: Array<[RegExp, HitContext]> = [
-  [/\bfailed to push\b|\bpushing (?:layers|manifest)|the push refers to|\bunexpected status from (?:PUT|POST|PATCH) request|\bfailed commit on ref "(?:manifest|index|layer)-/i, "push"],
+  [/\bfailed to push\b|\bpushing (?:layers|manifest)|the push refers to|\bunexpected status from (?:PUT|POST|PATCH) request|\bfailed commit on ref "(?:manifest|index|layer)-|\bfailed to solve: unexpected status: [1-5]\d\d\b/i, "push"],
   [/failed to resolve source metadata|load metadata for|pull access denied|error pulling image|failed to (?:fetch|pull|resolve|copy)\b|unexpected status from (?:HEAD|GET) request|\b(?:HEAD|GET) "?https?:\/\/[^\s"/]+\/v2\//i, "pull"],
   [/booting buildkit|error for bootstrap|failed to (?:initialize|bootstrap) builder|listing workers|failed to dial gRPC/i, "builder-boot"],
   [/\bexporting to (?:image|oci|docker)|failed to export\b/i, "export"],
@@ -104,7 +114,10 @@ export class StepTracker {
       if (!kind && clean.timed) kind = "run-step";
     } else kind = clean.timed ? "run-step" : this.current;
     if (kind && kind !== "other") out.add(kind);
-    if (!kind && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
+    // A line that names its own registry request (`Get "https://host/v2/"`, `pull access denied`)
+    // is the image fetch that comes before a container starts, not the start itself.
+    const fetching = out.has("pull") || out.has("push");
+    if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");
     return out;
   }

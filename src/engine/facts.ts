@@ -242,6 +242,9 @@ function parseRun(words: string[], from: number, state: FactState, sub: string):
   }
 }
 
+/** Words that put a following `docker` in a sentence rather than at a command's start. */
+const PROSE_BEFORE = new Set(["into", "to", "in", "the", "a", "an", "from", "for", "of", "on", "with", "by", "and", "or", "use", "using", "your", "our", "is", "not", "no"]);
+
 const DOCKER_BIN = /^(?:sudo)?(?:\S*\/)?(?:docker|pg-docker|podman|nerdctl)$/;
 
 /** `docker [buildx] build ...`, `docker run ...`, `docker push/pull ...`, `docker buildx create ...`. */
@@ -252,6 +255,8 @@ const commandProbe: Probe = {
     const words = shellWords(line.replace(/^\S*[$#%>] /, "").replace(/^[*`_\s]+|[*`_\s]+$/g, ""));
     const at = words.findIndex((w) => DOCKER_BIN.test(w));
     if (at === -1) return;
+    // Prose that names docker ("... to load image into docker use --load") is no command line.
+    if (PROSE_BEFORE.has((words[at - 1] ?? "").toLowerCase())) return;
     state.markDocker();
     state.openScope();
     if (words[at] === "pg-docker") state.conditions.add("lazycat");
