@@ -79,7 +79,7 @@ const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)
 const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 // BuildKit's tty view shows a command's output without the `#N`, timed with four significant
 // digits (`0.193`, `79.94`, `822.6`): a shape other programs' timestamps rarely have.
-const BUILDKIT_TTY_TIMED = /^(?:\d\.\d{3}|[1-9]\d\.\d\d|[1-9]\d\d\.\d|[1-9]\d{3}\.\d) (?=\S)/;
+const BUILDKIT_TTY_TIMED = /^(?:\d\.\d{3}|[1-9]\d\.\d\d|[1-9]\d\d\.\d|[1-9]\d{3}\.\d) {1,8}(?=\S)/;
 const QUOTE = /^(?:> ?)+/;
 
 export interface CleanLine {
