@@ -11,6 +11,11 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createEngine } from "../src/engine/index.js";
 
+// `... | head` closes the pipe early: stop quietly.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
 const dir = process.argv[2];
 if (!dir) {
   console.error("usage: tsx scripts/measure-set.ts DIR [--json]");
