@@ -31,6 +31,12 @@ describe("cleanLine", () => {
     expect(cleanLine("3.14 is pi")).toEqual({ text: "3.14 is pi", github: false });
     expect(cleanLine("#8 ERROR: process did not complete").text).toBe("ERROR: process did not complete");
   });
+  it("drops a Maven or Gradle plugin's log level in front of the output it relays", () => {
+    expect(cleanLine("[ERROR] denied: requested access to the resource is denied").text).toBe("denied: requested access to the resource is denied");
+    expect(cleanLine("[INFO] BUILD FAILURE").text).toBe("BUILD FAILURE");
+    expect(cleanLine("[builder 2/5] RUN make").text).toBe("[builder 2/5] RUN make");
+  });
+
   it("ignores Markdown fences and quote marks", () => {
     expect(cleanLine("```bash").text).toBe("");
     expect(cleanLine("> > ERROR: x").text).toBe("ERROR: x");

@@ -81,6 +81,9 @@ const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 // digits (`0.193`, `79.94`, `822.6`): a shape other programs' timestamps rarely have.
 const BUILDKIT_TTY_TIMED = /^(?:\d\.\d{3}|[1-9]\d\.\d\d|[1-9]\d\d\.\d|[1-9]\d{3}\.\d) {1,8}(?=\S)/;
 const QUOTE = /^(?:> ?)+/;
+// Maven and Gradle plugins (dockerfile-maven, jib, fabric8) relay Docker's output behind their own
+// log level: `[ERROR] denied: requested access to the resource is denied`.
+const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG)\] /;
 
 export interface CleanLine {
   text: string;
@@ -113,6 +116,7 @@ export function cleanLine(raw: string): CleanLine {
     text = text.slice(marker[0].length);
   }
   text = text.replace(QUOTE, "");
+  text = text.replace(BUILD_TOOL_LEVEL, "");
   text = tokenizePlaceholders(text);
   const bk = BUILDKIT_STEP.exec(text);
   if (bk) text = text.slice(bk[0].length);
