@@ -42,6 +42,8 @@ const VARIANTS: Record<string, (text: string) => Buffer> = {
   gzip: (t) => gzipSync(Buffer.from(t)),
   bom: (t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)]),
   utf16: (t) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t.replace(/\n/g, "\r\n"), "utf16le")]),
+  // Jenkins' timestamper / VS Code's Dev Containers log in front of every line
+  stamped: (t) => Buffer.from(t.replace(/^/gm, "[2025-03-07T21:03:53.179Z] ")),
 };
 
 type Outcome = { result?: unknown; error?: string };

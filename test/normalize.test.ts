@@ -31,6 +31,11 @@ describe("cleanLine", () => {
     expect(cleanLine("3.14 is pi")).toEqual({ text: "3.14 is pi", github: false });
     expect(cleanLine("#8 ERROR: process did not complete").text).toBe("ERROR: process did not complete");
   });
+  it("drops a bracketed ISO timestamp (Jenkins timestamper, VS Code Dev Containers)", () => {
+    expect(cleanLine("[2025-03-07T21:03:53.179Z] #5 ERROR: failed to solve").text).toBe("ERROR: failed to solve");
+    expect(cleanLine("[2024-01-02T10:11:12+01:00] denied: requested access to the resource is denied").text).toBe("denied: requested access to the resource is denied");
+  });
+
   it("drops a Maven or Gradle plugin's log level in front of the output it relays", () => {
     expect(cleanLine("[ERROR] denied: requested access to the resource is denied").text).toBe("denied: requested access to the resource is denied");
     expect(cleanLine("[INFO] BUILD FAILURE").text).toBe("BUILD FAILURE");

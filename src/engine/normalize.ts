@@ -75,6 +75,8 @@ export function assertLogText(text: string): void {
 const GH_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 // Go's log package (old dockerd/docker CLI output, many CI tools): "2015/08/25 16:51:45 ".
 const GO_LOG_TIMESTAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? /;
+// Jenkins' timestamper and VS Code's Dev Containers log put an ISO time in brackets before each line.
+const BRACKETED_TIMESTAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\] ?/;
 const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
 const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 // BuildKit's tty view shows a command's output without the `#N`, timed with four significant
@@ -108,6 +110,8 @@ export function cleanLine(raw: string): CleanLine {
     github = true;
     text = text.slice(ts[0].length);
   }
+  const bracketed = BRACKETED_TIMESTAMP.exec(text);
+  if (bracketed) text = text.slice(bracketed[0].length);
   const goTs = GO_LOG_TIMESTAMP.exec(text);
   if (goTs) text = text.slice(goTs[0].length);
   const marker = GH_MARKER.exec(text);
