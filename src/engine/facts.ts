@@ -350,6 +350,9 @@ export const PROBES: Probe[] = [
   }),
   probe(["platforms:"], /^\s*platforms:\s*([\w/,. -]+)$/i, (m, s) => setPlatforms(s, m[1]?.replace(/\s+/g, ""))),
   probe(["--platform"], /--platform[= ]([\w/,.-]+)/i, (m, s) => setPlatforms(s, m[1])),
+  // BuildKit names each step after its platform only when the build was given platforms
+  // (`#15 [linux/arm64 build 4/4] RUN ...`): a pasted step is then an explicit-platform one too.
+  probe(["[linux/"], /^(?:=> |> )?(?:ERROR:? |CACHED )?\[(linux\/[a-z0-9_]+(?:\/v\d)?) [^\]\n]*\]/i, (m, s) => setPlatforms(s, m[1])),
   probe(["tags:"], /^\s*tags:\s*([^\s,]+)/i, (m, s) => {
     if (m[1] && IMAGE_TOKEN.test(m[1]) && m[1].includes("/")) s.put("image", m[1]);
   }),
