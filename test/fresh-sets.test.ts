@@ -10,7 +10,12 @@ import { builtinEngine } from "./helpers/engine.js";
 
 const root = join(import.meta.dirname, "fixtures", "fresh");
 // Strict scores (high/medium first answers) when each set was last measured, rounded down.
-const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.89, "set-10": 0.87, "set-11": 0.85, "set-12": 0.93 };
+const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.89, "set-10": 0.87, "set-11": 0.85, "set-12": 0.93, "set-13": 0.91 };
+// Confident answers on `none` logs that were measured, judged and left alone, by name: any other
+// alarm fails. Set 13's is Docker's platform warning followed by the ID `docker run -d` prints;
+// the collector read it as harmless (it ran under emulation), while sets 12 and the rule examples
+// hold the same two lines labelled platform-mismatch. The README counts it as a false alarm.
+const KNOWN_ALARMS: Record<string, string[]> = { "set-13": ["none--openplayground-amd64-warning-runs.log"] };
 const HEADER = /^(?:# (?:source|why):[^\n]*\n)+/;
 
 describe.each(Object.keys(FLOORS))("fresh set %s", (set) => {
@@ -37,7 +42,8 @@ describe.each(Object.keys(FLOORS))("fresh set %s", (set) => {
   });
 
   it("is confident on at most 2 % of the logs with no known cause", () => {
-    const alarms = negatives.filter((r) => r.confident).map((r) => `${r.file}: ${r.got}`);
+    const known = new Set(KNOWN_ALARMS[set] ?? []);
+    const alarms = negatives.filter((r) => r.confident && !known.has(r.file)).map((r) => `${r.file}: ${r.got}`);
     expect(alarms.length / negatives.length, alarms.join("\n")).toBeLessThanOrEqual(0.02);
   });
 });

@@ -23,6 +23,13 @@ describe("cleanLine", () => {
     expect(cleanLine("2024-05-01T10:11:12.1234567Z ##[error]buildx failed with: ERROR: x").text).toBe("buildx failed with: ERROR: x");
     expect(cleanLine("2024-05-01T10:11:12.1234567Z ##[error]x").github).toBe(true);
   });
+  it("strips Compose's service prefix (v2 `web-1  | `, v1 `web_1  | `) so anchored wordings match", () => {
+    expect(cleanLine("build-images-1  | g++: fatal error: Killed signal terminated program cc1plus").text).toBe("g++: fatal error: Killed signal terminated program cc1plus");
+    expect(cleanLine("db_1   | FATAL:  password authentication failed").text).toBe("FATAL:  password authentication failed");
+    // A table cell or a shell pipe is not a service prefix.
+    expect(cleanLine("| step-1 | ok |").text).toBe("| step-1 | ok |");
+    expect(cleanLine("cat log-1 | grep error").text).toBe("cat log-1 | grep error");
+  });
   it("strips BuildKit step prefixes and keeps the step number", () => {
     expect(cleanLine("#12 0.345 exec /bin/sh: exec format error")).toEqual({ text: "exec /bin/sh: exec format error", step: 12, timed: true, github: false });
     expect(cleanLine("#8 ERROR: process did not complete")).toMatchObject({ step: 8, timed: false });

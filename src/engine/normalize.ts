@@ -83,6 +83,9 @@ const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 // digits (`0.193`, `79.94`, `822.6`): a shape other programs' timestamps rarely have.
 const BUILDKIT_TTY_TIMED = /^(?:\d\.\d{3}|[1-9]\d\.\d\d|[1-9]\d\d\.\d|[1-9]\d{3}\.\d) {1,8}(?=\S)/;
 const QUOTE = /^(?:> ?)+/;
+// Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
+// Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
+const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
 // Maven and Gradle plugins (dockerfile-maven, jib, fabric8) relay Docker's output behind their own
 // log level: `[ERROR] denied: requested access to the resource is denied`.
 const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG)\] /;
@@ -119,6 +122,7 @@ export function cleanLine(raw: string): CleanLine {
     github = true;
     text = text.slice(marker[0].length);
   }
+  text = text.replace(COMPOSE_PREFIX, "");
   text = text.replace(QUOTE, "");
   text = text.replace(BUILD_TOOL_LEVEL, "");
   text = tokenizePlaceholders(text);
