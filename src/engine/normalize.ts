@@ -87,8 +87,9 @@ const QUOTE = /^(?:> ?)+/;
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
 // Maven and Gradle plugins (dockerfile-maven, jib, fabric8) relay Docker's output behind their own
-// log level: `[ERROR] denied: requested access to the resource is denied`.
-const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG)\] /;
+// log level: `[ERROR] denied: requested access to the resource is denied`; sbt (sbt-native-packager)
+// writes the level in lower case: `[error] Error: image dockerfile/java:latest not found`.
+const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG|info|error|warn|success|debug)\] /;
 
 export interface CleanLine {
   text: string;
