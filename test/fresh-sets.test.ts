@@ -10,12 +10,21 @@ import { builtinEngine } from "./helpers/engine.js";
 
 const root = join(import.meta.dirname, "fixtures", "fresh");
 // Strict scores (high/medium first answers) when each set was last measured, rounded down.
-const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.89, "set-10": 0.87, "set-11": 0.87, "set-12": 0.93, "set-13": 0.91, "set-14": 0.9, "set-15": 0.92 };
+const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.89, "set-10": 0.87, "set-11": 0.87, "set-12": 0.93, "set-13": 0.9, "set-14": 0.9, "set-15": 0.92, "set-16": 0.88 };
+// Set 13 went from 0.91 to 0.90 on purpose: a shell's `cannot execute binary file: Exec format
+// error` no longer counts as Docker output by itself, which cost set 13's one-line paste from a
+// container's run script and removed two confident alarms (host binaries) from set 16.
 // Confident answers on `none` logs that were measured, judged and left alone, by name: any other
 // alarm fails. Set 13's is Docker's platform warning followed by the ID `docker run -d` prints;
 // the collector read it as harmless (it ran under emulation), while sets 12 and the rule examples
 // hold the same two lines labelled platform-mismatch. The README counts it as a false alarm.
-const KNOWN_ALARMS: Record<string, string[]> = { "set-13": ["none--openplayground-amd64-warning-runs.log"] };
+// Set 16's is Docker 17.03 refusing `FROM node AS builder`: the engine's answer (invalid-reference,
+// variant old-docker-multistage: upgrade to Docker 17.05 or later) is the cause, but the collector
+// found no rule id for it.
+const KNOWN_ALARMS: Record<string, string[]> = {
+  "set-13": ["none--openplayground-amd64-warning-runs.log"],
+  "set-16": ["none--docker1703-multistage-unsupported.log"],
+};
 const HEADER = /^(?:# (?:source|why):[^\n]*\n)+/;
 
 describe.each(Object.keys(FLOORS))("fresh set %s", (set) => {

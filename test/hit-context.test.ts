@@ -30,6 +30,32 @@ exec /usr/local/bin/tool: exec format error`);
   });
 });
 
+describe("whose words they are", () => {
+  it("a shell's `cannot execute binary file` on a host is anyone's binary: never confident alone", () => {
+    const r = diagnose(`$ sudo dpkg -i tool-linux-armv7.deb
+-bash: /usr/bin/tool: cannot execute binary file: Exec format error`);
+    expect(["low", undefined]).toContain(r.diagnoses[0]?.confidence);
+  });
+
+  it("the container runtime's words are Docker's own, even pasted alone", () => {
+    const r = diagnose("standard_init_linux.go:211: exec user process caused \u201cexec format error\u201d");
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "exec-format-error", confidence: "medium" });
+  });
+
+  it("BuildKit names a step after its platform only when platforms were given: an explicit platform", () => {
+    const r = diagnose(`#15 [linux/arm64 build 4/4] RUN npm ci
+#15 ERROR: process "/bin/sh -c npm ci" did not complete successfully: exit code: 132`);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "qemu-emulation-crash", confidence: "medium" });
+    expect(r.diagnoses[0]?.facts.targetPlatform).toBe("linux/arm64");
+  });
+
+  it("the v1 login endpoint marks a registry request, so its certificate error is confident", () => {
+    const r = diagnose("HTTPS ERROR: Get https://registry.example.com/v1/users/: x509: certificate signed by unknown authority");
+    expect(r.diagnoses[0]?.ruleId).toBe("registry-tls");
+    expect(r.diagnoses[0]?.confidence).not.toBe("low");
+  });
+});
+
 describe("step headers give the failing step's context", () => {
   it("a 404 while loading metadata is a missing image; inside a RUN step it is not", () => {
     const pull = diagnose(`#3 [internal] load metadata for registry.acme.io/base/jdk:21
