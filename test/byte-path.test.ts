@@ -118,6 +118,23 @@ describe("byte path = string path", () => {
     expect(exporting(seen[0]!)).toBeLessThan(5);
   }, 300_000);
 
+  it("stops handing on platform-named step headers once the platform is known", async () => {
+    // A multi-platform build names every step `[linux/amd64 ...]`; only the first says anything.
+    const steps = Array.from({ length: 20_000 }, (_, i) => `#${i + 10} [linux/amd64 build 2/4] RUN echo ${i}\n#${i + 10} DONE 0.1s\n`).join("");
+    const text = `#1 [internal] load build definition from Dockerfile\n${steps}#99999 [linux/arm64 build 4/4] RUN npm ci\n#99999 ERROR: process "/bin/sh -c npm ci" did not complete successfully: exit code: 132\n`;
+    const bytes = Buffer.from(text);
+    const seen: string[] = [];
+    const spy = Object.create(engine) as RuleEngine;
+    spy.diagnosePrepared = (t, lang) => {
+      seen.push(t);
+      return engine.diagnosePrepared(t, lang);
+    };
+    const got = await diagnoseSource(spy, LogSource.fromBuffer(bytes), { maxBytes: MAX, blockSize: 1024 * 1024 });
+    expect(JSON.parse(JSON.stringify(got))).toEqual(JSON.parse(JSON.stringify(stringPath(bytes).result)));
+    expect(got.diagnoses[0]?.ruleId).toBe("qemu-emulation-crash");
+    expect(seen[0]!.split("[linux/amd64").length - 1).toBeLessThan(1_000);
+  }, 300_000);
+
   it("keeps the step header that gives a later hit its context, however far above", async () => {
     // `#7 [2/5] COPY` makes step 7 a COPY step: its connection error is not a container's start.
     // The header is 10 or 3 000 lines above (in the ring of recent lines, or long out of it),

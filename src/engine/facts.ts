@@ -352,7 +352,13 @@ export const PROBES: Probe[] = [
   probe(["--platform"], /--platform[= ]([\w/,.-]+)/i, (m, s) => setPlatforms(s, m[1])),
   // BuildKit names each step after its platform only when the build was given platforms
   // (`#15 [linux/arm64 build 4/4] RUN ...`): a pasted step is then an explicit-platform one too.
-  probe(["[linux/"], /^(?:=> |> )?(?:ERROR:? |CACHED )?\[(linux\/[a-z0-9_]+(?:\/v\d)?) [^\]\n]*\]/i, (m, s) => setPlatforms(s, m[1])),
+  // Idempotent once seen (a build names every step this way): the byte path then stops keeping
+  // each step header of a long multi-platform log, which kept peak RSS growing with the log.
+  {
+    ...probe(["[linux/"], /^(?:=> |> )?(?:ERROR:? |CACHED )?\[(linux\/[a-z0-9_]+(?:\/v\d)?) [^\]\n]*\]/i, (m, s) => setPlatforms(s, m[1])),
+    sets: [],
+    known: (s) => s.steps.platformSeen && Boolean(s.platforms),
+  },
   probe(["tags:"], /^\s*tags:\s*([^\s,]+)/i, (m, s) => {
     if (m[1] && IMAGE_TOKEN.test(m[1]) && m[1].includes("/")) s.put("image", m[1]);
   }),
