@@ -25,6 +25,17 @@ const examples = engine.rules.flatMap(({ rule }) =>
   [...rule.examples.match, ...rule.examples.nearMiss].map((ex, i) => ({ name: `${rule.id} example ${i}`, text: ex.log })),
 );
 
+/** The engine, recording the text the byte path hands on to it. */
+function handedOn(): { spy: RuleEngine; seen: string[] } {
+  const seen: string[] = [];
+  const spy = Object.create(engine) as RuleEngine;
+  spy.diagnosePrepared = (text, lang) => {
+    seen.push(text);
+    return engine.diagnosePrepared(text, lang);
+  };
+  return { spy, seen };
+}
+
 /** Colours words the way build tools do, splitting some keywords with escape codes. */
 function coloured(text: string): string {
   return text
@@ -105,12 +116,7 @@ describe("byte path = string path", () => {
     // Export steps (`exporting layers`) repeat all through a long build; they only tell that this
     // is Docker output, known from the first lines.
     const bytes = Buffer.from(buildkitLog(6 * 1024 * 1024, 5, FAILURES));
-    const seen: string[] = [];
-    const spy = Object.create(engine) as RuleEngine;
-    spy.diagnosePrepared = (text, lang) => {
-      seen.push(text);
-      return engine.diagnosePrepared(text, lang);
-    };
+    const { spy, seen } = handedOn();
     const got = await diagnoseSource(spy, LogSource.fromBuffer(bytes), { maxBytes: MAX, blockSize: 1024 * 1024 });
     expect(JSON.parse(JSON.stringify(got))).toEqual(JSON.parse(JSON.stringify(stringPath(bytes).result)));
     const exporting = (text: string) => text.split("\n").filter((l) => l.endsWith(" exporting layers")).length;
@@ -123,12 +129,7 @@ describe("byte path = string path", () => {
     const steps = Array.from({ length: 20_000 }, (_, i) => `#${i + 10} [linux/amd64 build 2/4] RUN echo ${i}\n#${i + 10} DONE 0.1s\n`).join("");
     const text = `#1 [internal] load build definition from Dockerfile\n${steps}#99999 [linux/arm64 build 4/4] RUN npm ci\n#99999 ERROR: process "/bin/sh -c npm ci" did not complete successfully: exit code: 132\n`;
     const bytes = Buffer.from(text);
-    const seen: string[] = [];
-    const spy = Object.create(engine) as RuleEngine;
-    spy.diagnosePrepared = (t, lang) => {
-      seen.push(t);
-      return engine.diagnosePrepared(t, lang);
-    };
+    const { spy, seen } = handedOn();
     const got = await diagnoseSource(spy, LogSource.fromBuffer(bytes), { maxBytes: MAX, blockSize: 1024 * 1024 });
     expect(JSON.parse(JSON.stringify(got))).toEqual(JSON.parse(JSON.stringify(stringPath(bytes).result)));
     expect(got.diagnoses[0]?.ruleId).toBe("qemu-emulation-crash");
