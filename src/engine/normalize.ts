@@ -83,6 +83,8 @@ const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 // digits (`0.193`, `79.94`, `822.6`): a shape other programs' timestamps rarely have.
 const BUILDKIT_TTY_TIMED = /^(?:\d\.\d{3}|[1-9]\d\.\d\d|[1-9]\d\d\.\d|[1-9]\d{3}\.\d) {1,8}(?=\S)/;
 const QUOTE = /^(?:> ?)+/;
+// Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
+const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/g;
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
@@ -126,6 +128,7 @@ export function cleanLine(raw: string): CleanLine {
   text = text.replace(COMPOSE_PREFIX, "");
   text = text.replace(QUOTE, "");
   text = text.replace(BUILD_TOOL_LEVEL, "");
+  if (text.includes(" / ")) text = text.replace(SPACED_PLATFORM, (_m, os: string, arch: string, v?: string) => (v ? `${os}/${arch}/${v}` : `${os}/${arch}`));
   text = tokenizePlaceholders(text);
   const bk = BUILDKIT_STEP.exec(text);
   if (bk) text = text.slice(bk[0].length);

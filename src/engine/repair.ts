@@ -7,6 +7,7 @@
 // next line M onto L, when
 //   1. L is at least MIN_WRAP characters long, and its length is one of TERMINAL_WIDTHS, or equal
 //      to the length of the line before it or of M (a paragraph wrapped at an unusual width);
+//      1b. or L is at least MIN_CHAIN_WRAP long and ends in `: ` (a wrapped error chain);
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
 //      `Step N/M` / `npm` ... head word (NEW_LINE_START below), and does not begin with the same
@@ -16,6 +17,8 @@
 // never from CI log files, and the pass stays off the path of large logs.
 
 const MIN_WRAP = 60;
+/** A shorter line may still be a wrapped chain when it ends in `: ` (rule 1b). */
+const MIN_CHAIN_WRAP = 30;
 const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250]);
 const REPAIR_LIMIT = 256 * 1024;
 const NEW_LINE_START =
@@ -23,6 +26,9 @@ const NEW_LINE_START =
 
 /** Whether the break between `prev`/`line` and `next` is a terminal's hard wrap (the rule above). */
 export function isWrapBreak(prev: string | undefined, line: string, next: string): boolean {
+  // A browser or chat client that wrapped an error chain keeps the blank after the chain's colon at
+  // the end of the line (`is not authorized to perform: ` / `ecr:GetDownloadUrlForLayer ...`).
+  if (line.length >= MIN_CHAIN_WRAP && line.endsWith(": ") && !line.endsWith("  ")) return next.length > 0 && !NEW_LINE_START.test(next);
   if (line.length < MIN_WRAP) return false;
   if (!TERMINAL_WIDTHS.has(line.length) && prev?.length !== line.length && next.length !== line.length) return false;
   // Lines that begin alike (a syslog stamp, `npm ERR!`, a service prefix) are separate log lines.
