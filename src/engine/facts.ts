@@ -245,11 +245,11 @@ function parseRun(words: string[], from: number, state: FactState, sub: string):
 /** Words that put a following `docker` in a sentence rather than at a command's start. */
 const PROSE_BEFORE = new Set(["into", "to", "in", "the", "a", "an", "from", "for", "of", "on", "with", "by", "and", "or", "use", "using", "your", "our", "is", "not", "no"]);
 
-const DOCKER_BIN = /^(?:sudo)?(?:\S*\/)?(?:docker|pg-docker|podman|nerdctl)$/;
+const DOCKER_BIN = /^(?:sudo)?(?:\S*\/)?(?:docker|pg-docker|podman|nerdctl)(?:-compose)?$/;
 
 /** `docker [buildx] build ...`, `docker run ...`, `docker push/pull ...`, `docker buildx create ...`. */
 const commandProbe: Probe = {
-  keywords: ["docker ", "podman ", "nerdctl "],
+  keywords: ["docker ", "podman ", "nerdctl ", "docker-compose ", "podman-compose "],
   visit(line, state) {
     // Shell prompts and Markdown emphasis around a pasted command.
     const words = shellWords(line.replace(/^\S*[$#%>] /, "").replace(/^[*`_\s]+|[*`_\s]+$/g, ""));
@@ -260,6 +260,16 @@ const commandProbe: Probe = {
     state.markDocker();
     state.openScope();
     if (words[at] === "pg-docker") state.conditions.add("lazycat");
+    // docker-compose v1 / podman-compose: the next word is compose's own subcommand; its arguments
+    // are service names, not an image or a build context, so only the kind of command is kept.
+    if (words[at]!.endsWith("-compose")) {
+      let j = at + 1;
+      while ((words[j] ?? "").startsWith("-")) j++;
+      const verb = words[j] ?? "";
+      state.steps.newCommand(verb === "start" || verb === "restart" ? "up" : verb);
+      if (verb === "build") state.conditions.add("build");
+      return;
+    }
     let i = at + 1;
     while ((words[i] ?? "").startsWith("-")) i++; // global options such as --context
     let sub = words[i] ?? "";
