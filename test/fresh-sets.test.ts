@@ -10,7 +10,7 @@ import { builtinEngine } from "./helpers/engine.js";
 
 const root = join(import.meta.dirname, "fixtures", "fresh");
 // Strict scores (high/medium first answers) when each set was last measured, rounded down.
-const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.89, "set-10": 0.87, "set-11": 0.87, "set-12": 0.93, "set-13": 0.9, "set-14": 0.9, "set-15": 0.92, "set-16": 0.88, "set-17": 0.88, "set-18": 0.94, "set-19": 0.92, "set-20": 0.87 };
+const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.89, "set-10": 0.87, "set-11": 0.87, "set-12": 0.93, "set-13": 0.9, "set-14": 0.9, "set-15": 0.92, "set-16": 0.88, "set-17": 0.88, "set-18": 0.94, "set-19": 0.92, "set-20": 0.87, "set-21": 0.89 };
 // Set 13 went from 0.91 to 0.90 on purpose: a shell's `cannot execute binary file: Exec format
 // error` no longer counts as Docker output by itself, which cost set 13's one-line paste from a
 // container's run script and removed two confident alarms (host binaries) from set 16.
@@ -30,12 +30,16 @@ const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 
 // Set 20's is `<service> exited with code 137` under compose: the collector judged Elasticsearch's
 // memory kill a runtime matter, while the same set labels a webpack container's 137 under compose
 // build-out-of-memory; the engine answers both as out of memory.
+// Set 21's is grype 0.47 asking the daemon to pull a local image by its ID: the daemon's `pull
+// access denied for 5428983d1a2b, repository does not exist` is what the engine answers
+// (image-not-found); the collector traced it to the scanner's regression.
 const KNOWN_ALARMS: Record<string, string[]> = {
   "set-13": ["none--openplayground-amd64-warning-runs.log"],
   "set-16": ["none--docker1703-multistage-unsupported.log"],
   "set-18": ["none--open-webui-platform-warning-container-runs.log", "none--skaffold-stage-name-pulled-as-image.log"],
   "set-19": ["none--unraid-jellyfin-runtime-memcg-oom-ffprobe.log"],
   "set-20": ["none--elastic-stack-es-exited-137-runtime.log"],
+  "set-21": ["none--grype-0470-local-image-id-pull-denied.log"],
 };
 const HEADER = /^(?:# (?:source|why):[^\n]*\n)+/;
 
