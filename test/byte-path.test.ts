@@ -106,10 +106,11 @@ describe("byte path = string path", () => {
     });
     expect(long.every((l) => l.text.length > 16 * 1024)).toBe(true);
     const { runs, bailed } = await compare(long, 1024 * 1024);
-    // Most of these hold a `notInRun` rule's line somewhere (the byte path then hands the log
-    // to the string path); the rest must take the byte path.
-    expect(bailed.filter((b) => !b.includes("notInRun")), bailed.join("\n")).toEqual([]);
-    expect(bailed.length).toBeLessThan(runs * 0.6);
+    // Most of these hold a `notInRun` rule's line somewhere, or a line ending in `: ` that the
+    // string path may join to the next (the byte path then hands the log to the string path);
+    // the rest must take the byte path.
+    expect(bailed.filter((b) => !b.includes("notInRun") && !b.includes("ends in ': '")), bailed.join("\n")).toEqual([]);
+    expect(bailed.length).toBeLessThan(runs * 0.8);
   }, 300_000);
 
   it("on a long generated build, whose repeated export lines stop being handed on once what they say is known", async () => {
@@ -177,6 +178,19 @@ describe("byte path = string path", () => {
     const bailed: string[] = [];
     for (const block of [65_536, undefined]) expect(await bytePath(Buffer.from(text), block, bailed)).toEqual(stringPath(Buffer.from(text)));
     expect(bailed).toEqual([]);
+  });
+
+  it("gives a paste with a chain wrapped at `: ` to the string path, which joins it", async () => {
+    const text = [
+      "An error occurred (AccessDeniedException) when calling the GetAuthorizationToken operation: User: arn:aws:sts::1:assumed-role/ci is not authorized to perform: ",
+      "ecr:GetAuthorizationToken on resource: *",
+      "",
+    ].join("\n");
+    const bailed: string[] = [];
+    const got = await bytePath(Buffer.from(text), undefined, bailed);
+    expect(got).toEqual(stringPath(Buffer.from(text)));
+    expect(JSON.stringify(got)).toContain("wrong-credentials");
+    expect(bailed.join()).toContain("ends in ': '");
   });
 
   it("keeps a long lookback that reaches above a shorter window kept just before it", async () => {

@@ -57,6 +57,11 @@ describe("whose words they are", () => {
 });
 
 describe("step headers give the failing step's context", () => {
+  it("buildah numbers the stages before the step (`[1/3] STEP 2/2: RUN`): still a RUN step", () => {
+    const log = ["[1/3] STEP 2/2: RUN apk --update add ca-certificates", "exec container process `/bin/sh`: Exec format error", 'Error: error building at STEP "RUN apk --update add ca-certificates": while running runtime: exit status 1'].join("\n");
+    expect(builtinEngine().diagnose(log).diagnoses[0]?.ruleId).toBe("qemu-binfmt-missing");
+  });
+
   it("a 404 while loading metadata is a missing image; inside a RUN step it is not", () => {
     const pull = diagnose(`#3 [internal] load metadata for registry.acme.io/base/jdk:21
 #3 ERROR: unexpected status from HEAD request to https://registry.acme.io/v2/base/jdk/manifests/21: 404 Not Found`);

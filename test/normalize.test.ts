@@ -74,3 +74,11 @@ describe("assertLogText", () => {
     expect(() => assertLogText("构建失败：打包目录不能出现中文")).not.toThrow();
   });
 });
+
+describe("spaced platforms", () => {
+  it("reads `linux / arm64 / v8`, as issue editors write it, as a platform", () => {
+    expect(cleanLine("WARNING: The requested image's platform (linux / amd64) does not match the detected host platform (Linux / ARM64 / v8)").text).toBe(
+      "WARNING: The requested image's platform (linux/amd64) does not match the detected host platform (Linux/ARM64/v8)",
+    );
+  });
+});

@@ -48,3 +48,24 @@ ERROR: failed to solve: failed to do request: Head "https://***/v2/app/manifests
     expect(d.facts.host).toBe("***");
   });
 });
+
+describe("rejoining error chains a browser or chat client wrapped at `: `", () => {
+  const wrapped = [
+    "error pulling image configuration: download failed after attempts=1: ",
+    "denied: User: arn:aws:sts::123456789012:assumed-role/ci/session is not authorized to perform: ",
+    "ecr:GetDownloadUrlForLayer on resource: arn:aws:ecr:eu-west-1:123456789012:repository/app",
+  ].join("\n");
+
+  it("joins the chain back, so a keyword split at the break is found", () => {
+    expect(rejoinWrapped(wrapped).text.split("\n")).toHaveLength(1);
+    expect(builtinEngine().diagnose(wrapped).diagnoses[0]).toMatchObject({ ruleId: "wrong-credentials" });
+  });
+
+  it("leaves short lines, prompts, repeated heads and new log lines alone", () => {
+    expect(isWrapBreak(undefined, "Step 1/5 : ", "FROM alpine")).toBe(false);
+    expect(isWrapBreak(undefined, "Enter passphrase for key '/root/.ssh/id_rsa': ", "Permission denied (publickey).")).toBe(false);
+    expect(isWrapBreak(undefined, "web-1  | Connecting to the broker at amqp://rabbit: ", "web-1  | Error: connect ECONNREFUSED")).toBe(false);
+    expect(isWrapBreak(undefined, "Something went wrong while reading the config file: ", "Traceback (most recent call last):")).toBe(false);
+    expect(isWrapBreak(undefined, "Something went wrong while reading the config file: ", "panic: runtime error")).toBe(false);
+  });
+});

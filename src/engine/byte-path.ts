@@ -26,9 +26,19 @@ import { HEADER_KEYWORDS, headerKind } from "./context.js";
 import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
+import { REPAIR_LIMIT } from "./repair.js";
 import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
 import { WasmScanner, segmentStarts } from "./scan-wasm.js";
 import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
+
+/** repair.ts's MIN_CHAIN_WRAP, in bytes (a line that short is never joined). */
+const CHAIN_MIN_BYTES = 30;
+
+/** Whether the line [start, end) ends in `: ` (before an optional `\r`), as repair.ts's isChainEnd. */
+function endsInColonBlank(buf: Buffer, start: number, end: number): boolean {
+  if (end > start && buf[end - 1] === 0x0d) end--;
+  return end - start >= 2 && buf[end - 1] === 0x20 && buf[end - 2] === 0x3a;
+}
 
 export class BailOut extends Error {
   override readonly name = "BailOut";
@@ -323,6 +333,8 @@ export class ByteDiagnosis {
   private lineKeys = new Set<number>();
   private lineEsc = false;
   private total = 0;
+  /** A line ended in `: ` (repair.ts rule 1b): on a paste-sized log only the string path joins it. */
+  private chainEnd = false;
 
   // The whole-log checks and the language, from the head and the tail.
   private headChars = 0;
@@ -396,6 +408,10 @@ export class ByteDiagnosis {
     this.scanBlock(true);
     for (let n = this.lineNo - this.ringSize + 2; n <= this.lineNo; n++) this.flush(n);
     this.checkInput();
+    // The string path would join a line ending in `: ` to the next one (repair.ts), possibly
+    // making a keyword neither line holds: on a log small enough to be repaired, it answers.
+    const repair = this.total <= REPAIR_LIMIT;
+    if (repair && this.chainEnd) throw new BailOut("a line ends in ': ' (an error chain a chat client may have wrapped)");
     // Conditions only accumulate, and the shadow's are a subset of the engine's: a `whenNot`
     // condition seen means the engine drops the matcher, so its run need not be read.
     for (const m of this.wholeRunHits) {
@@ -404,7 +420,8 @@ export class ByteDiagnosis {
     const lang = this.opts.lang && this.opts.lang !== "auto" ? this.opts.lang : this.language();
     const text = prepareText(this.reduced.lines.join("\n"));
     this.opts.onReduced?.(this.reduced.lines.length, text.length);
-    const result = this.engine.diagnosePrepared(text, lang);
+    // A larger log is not repaired by the string path: its reduced text must not be either.
+    const result = this.engine.diagnosePrepared(text, lang, repair);
     const numbers = this.reduced.numbers;
     for (const d of result.diagnoses) for (const e of d.evidence) e.line = numbers[e.line - 1] ?? e.line;
     return result;
@@ -580,6 +597,7 @@ export class ByteDiagnosis {
       }
       const lineNo = this.lineNo;
       if (this.lineKeys.size === 0 && lineNo > this.keepUntil && this.headChars > HEAD_CHARS && this.nonBlank) {
+        if (!this.chainEnd && at - pos >= CHAIN_MIN_BYTES) this.chainEnd = endsInColonBlank(buf, pos, at);
         // Most lines: no keyword, no window, the head read. Only their place is noted (endLine's first lines).
         this.flush(lineNo - this.ringSize + 1);
         this.ringStart[lineNo & mask] = this.curBase + pos;
@@ -593,6 +611,7 @@ export class ByteDiagnosis {
 
   /** Decides what to do with the line [start, end) of the current block. */
   private endLine(buf: Buffer, start: number, end: number, last: boolean): void {
+    if (!this.chainEnd && end - start >= CHAIN_MIN_BYTES) this.chainEnd = endsInColonBlank(buf, start, end);
     const lineNo = this.lineNo;
     this.flush(lineNo - this.ringSize + 1);
     this.ringStart[lineNo & (this.ringSize - 1)] = this.curBase + start;

@@ -107,7 +107,7 @@ function stepErrorLines(text: string, hit: Hit): Hit[] {
     const start = text.lastIndexOf("\n", end - 1) + 1;
     const line = cleanLine(text.slice(start, end));
     if (step !== undefined && line.step !== undefined && line.step !== step) break;
-    if (step === undefined && (i > 40 || /^\[\+\] Building|^Step \d+\/\d+ :/.test(line.text))) break;
+    if (step === undefined && (i > 40 || /^\[\+\] Building|^Step \d+\/\d+ :|^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line.text))) break;
     // Lines BuildKit prints for every failure are not the command's own words.
     if (ERROR_LIKE.test(line.text) && !/did not complete successfully|failed to solve|^ERROR[: ]|returned a non-zero code|^-+$/.test(line.text)) {
       found.push({ start, end, text: line.text.replace(/^\d+\.\d+ /, ""), groups: {}, pos: 0, contexts: new Set(), docker: true });
@@ -187,9 +187,9 @@ export class RuleEngine {
    * The engine after the input checks, on prepared text. The byte path (byte-path.ts) calls it
    * with a reduced text: the lines that matter, at their places, with the checks done on the whole log.
    */
-  diagnosePrepared(prepared: string, lang: Lang): DiagnoseResult {
+  diagnosePrepared(prepared: string, lang: Lang, repair = true): DiagnoseResult {
     // Lines a terminal hard-wrapped are joined back; `joins` keeps the paste's line numbers.
-    const { text, joins } = rejoinWrapped(prepared);
+    const { text, joins } = repair ? rejoinWrapped(prepared) : { text: prepared, joins: [] as number[] };
     const state = new FactState();
     const hits = new Map<number, Hit[]>();
 

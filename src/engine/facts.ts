@@ -246,6 +246,7 @@ function parseRun(words: string[], from: number, state: FactState, sub: string):
 const PROSE_BEFORE = new Set(["into", "to", "in", "the", "a", "an", "from", "for", "of", "on", "with", "by", "and", "or", "use", "using", "your", "our", "is", "not", "no"]);
 
 const DOCKER_BIN = /^(?:sudo)?(?:\S*\/)?(?:docker|pg-docker|podman|nerdctl)(?:-compose)?$/;
+const COMPOSE_VERBS = new Set(["up", "build", "run", "start", "restart", "create", "pull", "push"]);
 
 /** `docker [buildx] build ...`, `docker run ...`, `docker push/pull ...`, `docker buildx create ...`. */
 const commandProbe: Probe = {
@@ -257,19 +258,21 @@ const commandProbe: Probe = {
     if (at === -1) return;
     // Prose that names docker ("... to load image into docker use --load") is no command line.
     if (PROSE_BEFORE.has((words[at - 1] ?? "").toLowerCase())) return;
-    state.markDocker();
-    state.openScope();
-    if (words[at] === "pg-docker") state.conditions.add("lazycat");
-    // docker-compose v1 / podman-compose: the next word is compose's own subcommand; its arguments
-    // are service names, not an image or a build context, so only the kind of command is kept.
+    // docker-compose v1 / podman-compose: the first of compose's own verbs (global options such
+    // as `-f file` come before it) says what runs; its arguments are service names, not an image
+    // or a build context. A line with no verb (`docker-compose version 1.29.2`) is no command.
     if (words[at]!.endsWith("-compose")) {
-      let j = at + 1;
-      while ((words[j] ?? "").startsWith("-")) j++;
-      const verb = words[j] ?? "";
+      const verb = words.slice(at + 1).find((w) => COMPOSE_VERBS.has(w));
+      if (!verb) return;
+      state.markDocker();
+      state.openScope();
       state.steps.newCommand(verb === "start" || verb === "restart" ? "up" : verb);
       if (verb === "build") state.conditions.add("build");
       return;
     }
+    state.markDocker();
+    state.openScope();
+    if (words[at] === "pg-docker") state.conditions.add("lazycat");
     let i = at + 1;
     while ((words[i] ?? "").startsWith("-")) i++; // global options such as --context
     let sub = words[i] ?? "";
@@ -330,6 +333,8 @@ export const PROBES: Probe[] = [
     sets: ["build"],
   },
   flag(["did not complete successfully", "returned a non-zero code", "executor failed running"], "step-failed"),
+  // Only a build whose every step passed exports: a step's own error lines above were survived.
+  flag(["successfully built ", "naming to "], "build-succeeded"),
   flag(["buildx", "docker-container:", "buildkitd", "moby/buildkit"], "buildx"),
   flag(["setup-qemu-action", "tonistiigi/binfmt", "qemu-", "binfmt_misc"], "cross-platform"),
   flag(["lzc-cli", "registry.lazycat.cloud", "pg-docker", "heiyu.space", "lazycat"], "lazycat"),

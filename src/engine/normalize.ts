@@ -84,7 +84,7 @@ const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 const BUILDKIT_TTY_TIMED = /^(?:\d\.\d{3}|[1-9]\d\.\d\d|[1-9]\d\d\.\d|[1-9]\d{3}\.\d) {1,8}(?=\S)/;
 const QUOTE = /^(?:> ?)+/;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
-const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/g;
+const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;

@@ -2,39 +2,50 @@
 // wrapped at the window width are joined back, and placeholders / redactions (`{your_registry}`,
 // `<image>`, `***`, `[MASKED]`) become plain tokens so host/image/tag patterns still read them.
 //
-// THE WRAP RULE (a local decision on one line break, so a streaming scanner can apply it with a
-// look-back of two lines and a look-ahead of one): the break after line L is removed, joining the
-// next line M onto L, when
+// THE WRAP RULE (a local decision on one line break, with a look-back of two lines and a
+// look-ahead of one): the break after line L is removed, joining the next line M onto L, when
 //   1. L is at least MIN_WRAP characters long, and its length is one of TERMINAL_WIDTHS, or equal
 //      to the length of the line before it or of M (a paragraph wrapped at an unusual width);
-//      1b. or L is at least MIN_CHAIN_WRAP long and ends in `: ` (a wrapped error chain);
+//      1b. or L is at least MIN_CHAIN_WRAP long and ends in `: ` (an error chain a browser or chat
+//      client wrapped), and is not a prompt (`password: `, `Username: `);
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
 //      `Step N/M` / `npm` ... head word (NEW_LINE_START below), and does not begin with the same
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
 //      a compose service's `app-1  |`).
 // Only texts up to REPAIR_LIMIT are repaired: hard wraps come from terminal and chat pastes,
-// never from CI log files, and the pass stays off the path of large logs.
+// never from CI log files, and the pass stays off the path of large logs. The byte path
+// (byte-path.ts) does not repair: on a log that small with a line ending in `: ` it gives the log
+// to the string path, and on a larger one it tells diagnosePrepared not to repair either.
 
 const MIN_WRAP = 60;
 /** A shorter line may still be a wrapped chain when it ends in `: ` (rule 1b). */
 const MIN_CHAIN_WRAP = 30;
 const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250]);
-const REPAIR_LIMIT = 256 * 1024;
+export const REPAIR_LIMIT = 256 * 1024;
 const NEW_LINE_START =
-  /^(?:$|\s|#\d|\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running)\b)/;
+  /^(?:$|\s|#\d|\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b)/;
+/** A line that asks for input ends in `: ` too: the answer is no continuation. */
+const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[^:]{0,40}: $/i;
 
 /** Whether the break between `prev`/`line` and `next` is a terminal's hard wrap (the rule above). */
 export function isWrapBreak(prev: string | undefined, line: string, next: string): boolean {
   // A browser or chat client that wrapped an error chain keeps the blank after the chain's colon at
   // the end of the line (`is not authorized to perform: ` / `ecr:GetDownloadUrlForLayer ...`).
-  if (line.length >= MIN_CHAIN_WRAP && line.endsWith(": ") && !line.endsWith("  ")) return next.length > 0 && !NEW_LINE_START.test(next);
-  if (line.length < MIN_WRAP) return false;
-  if (!TERMINAL_WIDTHS.has(line.length) && prev?.length !== line.length && next.length !== line.length) return false;
+  const chain = line.length >= MIN_CHAIN_WRAP && isChainEnd(line) && !PROMPT_END.test(line);
+  if (!chain) {
+    if (line.length < MIN_WRAP) return false;
+    if (!TERMINAL_WIDTHS.has(line.length) && prev?.length !== line.length && next.length !== line.length) return false;
+  }
   // Lines that begin alike (a syslog stamp, `npm ERR!`, a service prefix) are separate log lines.
   const head = line.slice(0, 8);
   if (head.includes(" ") && next.startsWith(head)) return false;
   return !NEW_LINE_START.test(next);
+}
+
+/** Rule 1b's shape: the line ends in a colon and one blank (the byte path checks the same bytes). */
+export function isChainEnd(line: string): boolean {
+  return line.endsWith(": ");
 }
 
 export interface Repaired {
