@@ -49,6 +49,14 @@ describe("whose words they are", () => {
     expect(r.diagnoses[0]?.facts.targetPlatform).toBe("linux/arm64");
   });
 
+  it("the Engine API (`/v1.24/` on :2376) is the daemon, not a registry: its certificate error is not registry-tls", () => {
+    const line = "An error occurred trying to connect: Post https://build-host:2376/v1.24/images/create?fromImage=app&tag=latest: x509: certificate has expired or is not yet valid";
+    expect(diagnose(line).diagnoses.map((d) => d.ruleId)).not.toContain("registry-tls");
+    // the same words on a registry's /v2/ request still are
+    const registry = diagnose('Error response from daemon: Get "https://registry.example.com/v2/": x509: certificate has expired or is not yet valid');
+    expect(registry.diagnoses[0]).toMatchObject({ ruleId: "registry-tls", confidence: "high" });
+  });
+
   it("the v1 login endpoint marks a registry request, so its certificate error is confident", () => {
     const r = diagnose("HTTPS ERROR: Get https://registry.example.com/v1/users/: x509: certificate signed by unknown authority");
     expect(r.diagnoses[0]?.ruleId).toBe("registry-tls");

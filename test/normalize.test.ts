@@ -82,3 +82,10 @@ describe("spaced platforms", () => {
     );
   });
 });
+
+describe("typographic quotes", () => {
+  it("reads a UTF-8 locale's ‘…’ and “…” as the C locale's plain quotes", () => {
+    expect(cleanLine("0.173 wget: unable to resolve host address \u2018snapshot.debian.org\u2019").text).toBe("wget: unable to resolve host address 'snapshot.debian.org'");
+    expect(cleanLine("error: \u201cfoo\u201d").text).toBe('error: "foo"');
+  });
+});

@@ -36,6 +36,9 @@ describe("placeholders and redactions", () => {
     expect(tokenizePlaceholders("docker push {your_registry}/<image>:latest")).toBe("docker push your-registry/image:latest");
     expect(tokenizePlaceholders('Get "https://***:6000/v2/": http: server gave HTTP response')).toBe('Get "https://xxx:6000/v2/": http: server gave HTTP response');
     expect(tokenizePlaceholders("login to [MASKED].dkr.ecr.us-east-1.amazonaws.com")).toBe("login to xxx.dkr.ecr.us-east-1.amazonaws.com");
+    // An ellipsis cutting a path component; not one that ends a sentence or a path.
+    expect(tokenizePlaceholders("ADD failed: stat /var/lib/docker/tmp/docker-builder.../foo.php: no such file")).toBe("ADD failed: stat /var/lib/docker/tmp/docker-builderxxx/foo.php: no such file");
+    expect(tokenizePlaceholders("Sending build context... /src done...")).toBe("Sending build context... /src done...");
     // Not placeholders: a shell variable, Markdown emphasis, a digest mask.
     expect(tokenizePlaceholders("echo ${HOME} **bold** sha256:***")).toBe("echo ${HOME} **bold** sha256:***");
   });

@@ -68,6 +68,9 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
   [/failed to resolve source metadata|load metadata for|pull access denied|error pulling image|failed to (?:fetch|pull|resolve|copy)\b|unexpected status from (?:HEAD|GET) request|\b(?:HEAD|GET) "?https?:\/\/[^\s"/]+\/v2\//i, "pull"],
   [/booting buildkit|error for bootstrap|failed to (?:initialize|bootstrap) builder|listing workers|failed to dial gRPC/i, "builder-boot"],
   [/\bexporting to (?:image|oci|docker)|failed to export\b/i, "export"],
+  // The Docker Engine's own API (`https://host:2376/v1.24/images/create`, versioned `/v1.NN/`; a
+  // registry's is `/v2/`): a TLS or connect error there is the CLI talking to its daemon.
+  [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b/i, "daemon-api"],
   [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task/i, "container-start"],
 ];
 

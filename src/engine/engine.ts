@@ -107,7 +107,7 @@ function stepErrorLines(text: string, hit: Hit): Hit[] {
     const start = text.lastIndexOf("\n", end - 1) + 1;
     const line = cleanLine(text.slice(start, end));
     if (step !== undefined && line.step !== undefined && line.step !== step) break;
-    if (step === undefined && (i > 40 || /^\[\+\] Building|^Step \d+\/\d+ :|^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line.text))) break;
+    if (step === undefined && (i > 40 || /^\[\+\] Building|^Step \d+(?:\/\d+)? :|^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line.text))) break;
     // Lines BuildKit prints for every failure are not the command's own words.
     if (ERROR_LIKE.test(line.text) && !/did not complete successfully|failed to solve|^ERROR[: ]|returned a non-zero code|^-+$/.test(line.text)) {
       found.push({ start, end, text: line.text.replace(/^\d+\.\d+ /, ""), groups: {}, pos: 0, contexts: new Set(), docker: true });
@@ -138,7 +138,7 @@ const DOCKER_WINDOW = 15;
 // The pull's own status lines count too: only Docker prints them. So do the other image builders'
 // step failures (buildah/podman `building at STEP "RUN ..."`, kaniko `error building image`), and
 // Cloud Native Buildpacks' lifecycle phases (`[creator] ...`), which build images in containers.
-const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|building at STEP "|error building (?:image|stage)\b|^\[(?:creator|detector|analyzer|restorer|builder|exporter)\] |^\[\+\] Building|^=> |^Step \d+\/\d+ :|^Status: (?:Downloaded newer image for|Image is up to date for) |^[\w.-]+: Pulling from |requested image's platform \(/i;
+const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|building at STEP "|error building (?:image|stage)\b|^\[(?:creator|detector|analyzer|restorer|builder|exporter)\] |^\[\+\] Building|^=> |^Step \d+(?:\/\d+)? :|Service '[^'\n]{1,80}' failed to build|The command '\/bin\/(?:ba)?sh -c |^Status: (?:Downloaded newer image for|Image is up to date for) |^[\w.-]+: Pulling from |requested image's platform \(/i;
 
 /** Whether Docker's words stand within DOCKER_WINDOW lines of the hit. */
 function dockerAround(text: string, hit: Hit): boolean {

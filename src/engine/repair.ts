@@ -93,11 +93,14 @@ export function joinsBefore(joins: number[], offset: number): number {
   return lo;
 }
 
-// `{your_registry}` (not a shell `${VAR}`), `<image>`, `***`, `[MASKED]`: a token in its place.
+// `{your_registry}` (not a shell `${VAR}`), `<image>`, `***`, `[MASKED]`, `name.../`: a token in its place.
 const BRACED = /(?<!\$)\{([A-Za-z_][\w-]{0,40})\}/g;
 const ANGLED = /<([A-Za-z][\w-]{0,40})>(?=[/:.@"'\s]|$)|(?<=[/:@"'\s]|^)<([A-Za-z][\w-]{0,40})>/g;
 const STARS = /(?<=[\s/:@"'(=]|^)(?<!sha256:)\*{3,}(?=[./:@\s"')]|$)/g;
 const MASKED = /\[(?:MASKED|REDACTED|redacted|masked|secure)\]/g;
+// An ellipsis that stands for the rest of a path component (`/tmp/docker-builder.../foo.php`): cut
+// or redacted by the person pasting, it is a token like the others.
+const PATH_ELLIPSIS = /(?<=[\w-])(?:\.{3}|…)(?=\/)/g;
 
 /** Placeholders and redactions as plain tokens (per candidate line; cheap when there are none). */
 export function tokenizePlaceholders(line: string): string {
@@ -106,5 +109,6 @@ export function tokenizePlaceholders(line: string): string {
   if (s.includes("<")) s = s.replace(ANGLED, (_m, a?: string, b?: string) => (a ?? b ?? "x").toLowerCase());
   if (s.includes("***")) s = s.replace(STARS, "xxx");
   if (s.includes("[")) s = s.replace(MASKED, "xxx");
+  if (s.includes(".../") || s.includes("…/")) s = s.replace(PATH_ELLIPSIS, "xxx");
   return s;
 }
