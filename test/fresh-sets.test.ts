@@ -10,7 +10,7 @@ import { builtinEngine } from "./helpers/engine.js";
 
 const root = join(import.meta.dirname, "fixtures", "fresh");
 // Strict scores (high/medium first answers) when each set was last measured, rounded down.
-const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.89, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.91, "set-14": 0.9, "set-15": 0.92, "set-16": 0.88, "set-17": 0.88, "set-18": 0.94, "set-19": 0.92, "set-20": 0.89, "set-21": 0.91, "set-22": 0.94 };
+const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.89, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.91, "set-14": 0.9, "set-15": 0.92, "set-16": 0.88, "set-17": 0.88, "set-18": 0.94, "set-19": 0.92, "set-20": 0.89, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94 };
 // Set 20 went from 0.87 to 0.86 on purpose: its vcmi log is a retyped paste (`/usr/bin/evn: 'sh\r' :`),
 // and the pattern loosened to fit that typo was narrowed again after review (machine output only).
 // Set 13 went from 0.91 to 0.90 on purpose: a shell's `cannot execute binary file: Exec format
@@ -35,6 +35,9 @@ const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 
 // Set 21's is grype 0.47 asking the daemon to pull a local image by its ID: the daemon's `pull
 // access denied for 5428983d1a2b, repository does not exist` is what the engine answers
 // (image-not-found); the collector traced it to the scanner's regression.
+// Set 23's is `apt-get update` failing in a RUN step (`E: Problem executing scripts
+// APT::Update::Post-Invoke`) under Docker < 20.10.9, whose seccomp profile refuses the syscalls of
+// newer glibc (bookworm): the engine answers the failed RUN step, the collector the engine version.
 const KNOWN_ALARMS: Record<string, string[]> = {
   "set-13": ["none--openplayground-amd64-warning-runs.log"],
   "set-16": ["none--docker1703-multistage-unsupported.log"],
@@ -42,6 +45,7 @@ const KNOWN_ALARMS: Record<string, string[]> = {
   "set-19": ["none--unraid-jellyfin-runtime-memcg-oom-ffprobe.log"],
   "set-20": ["none--elastic-stack-es-exited-137-runtime.log"],
   "set-21": ["none--grype-0470-local-image-id-pull-denied.log"],
+  "set-23": ["none--facefusion-old-docker-apt-post-invoke.log"],
 };
 // Sets that came back short of the size above, kept as floors all the same (they are real logs),
 // never as the README's headline. Set 22's four collectors stopped at 74 logs (56 with a known cause,

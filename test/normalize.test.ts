@@ -89,3 +89,10 @@ describe("typographic quotes", () => {
     expect(cleanLine("error: \u201cfoo\u201d").text).toBe('error: "foo"');
   });
 });
+
+describe("relaying loggers", () => {
+  it("drops Python logging's default `LEVEL:logger:` prefix, not BuildKit's `ERROR: ` verdict", () => {
+    expect(cleanLine("INFO:Docker Client:ERROR: cannot download default sources list from:").text).toBe("ERROR: cannot download default sources list from:");
+    expect(cleanLine("ERROR: failed to solve: process did not complete").text).toBe("ERROR: failed to solve: process did not complete");
+  });
+});

@@ -137,8 +137,9 @@ const DOCKER_WINDOW = 15;
 // chatter elsewhere in a log is full of, so a stray line in that chatter stays a stray line.
 // The pull's own status lines count too: only Docker prints them. So do the other image builders'
 // step failures (buildah/podman `building at STEP "RUN ..."`, kaniko `error building image`), and
-// Cloud Native Buildpacks' lifecycle phases (`[creator] ...`), which build images in containers.
-const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|building at STEP "|error building (?:image|stage)\b|^\[(?:creator|detector|analyzer|restorer|builder|exporter)\] |^\[\+\] Building|^=> |^Step \d+(?:\/\d+)? :|Service '[^'\n]{1,80}' failed to build|The command '\/bin\/(?:ba)?sh -c |^Status: (?:Downloaded newer image for|Image is up to date for) |^[\w.-]+: Pulling from |requested image's platform \(/i;
+// Cloud Native Buildpacks' lifecycle phases (`[creator] ...`), which build images in containers,
+// and the Dev Containers CLI (`devcontainer`, features from `ghcr.io/devcontainers/`), which builds and runs them.
+const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|\bdevcontainers?\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|building at STEP "|error building (?:image|stage)\b|^\[(?:creator|detector|analyzer|restorer|builder|exporter)\] |^\[\+\] Building|^=> |^Step \d+(?:\/\d+)? :|Service '[^'\n]{1,80}' failed to build|The command '\/bin\/(?:ba)?sh -c |^Status: (?:Downloaded newer image for|Image is up to date for) |^[\w.-]+: Pulling from |requested image's platform \(/i;
 
 /** Whether Docker's words stand within DOCKER_WINDOW lines of the hit. */
 function dockerAround(text: string, hit: Hit): boolean {

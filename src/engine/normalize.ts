@@ -93,6 +93,9 @@ const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
 // log level: `[ERROR] denied: requested access to the resource is denied`; sbt (sbt-native-packager)
 // writes the level in lower case: `[error] Error: image dockerfile/java:latest not found`.
 const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG|info|error|warn|success|debug)\] /;
+// Python's logging in its default format (`INFO:Docker Client:<line>`), as tools that drive Docker
+// from Python (ros cross_compile, scripts on the docker SDK) relay the build's output.
+const PY_LOG_LEVEL = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[A-Za-z][\w. -]{0,40}:(?=\S)/;
 
 export interface CleanLine {
   text: string;
@@ -129,6 +132,7 @@ export function cleanLine(raw: string): CleanLine {
   text = text.replace(COMPOSE_PREFIX, "");
   text = text.replace(QUOTE, "");
   text = text.replace(BUILD_TOOL_LEVEL, "");
+  text = text.replace(PY_LOG_LEVEL, "");
   // Programs quote with ‘…’ and “…” in a UTF-8 locale (wget, gcc, coreutils, GNU tar) and with
   // '…' and "…" in the C locale of most Dockerfiles: one wording, one pattern.
   if (CURLY.test(text)) text = text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
