@@ -10,7 +10,7 @@ import { builtinEngine } from "./helpers/engine.js";
 
 const root = join(import.meta.dirname, "fixtures", "fresh");
 // Strict scores (high/medium first answers) when each set was last measured, rounded down.
-const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.89, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94 };
+const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.89, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94, "set-24": 0.91 };
 // Set 20 went from 0.87 to 0.86 on purpose: its vcmi log is a retyped paste (`/usr/bin/evn: 'sh\r' :`),
 // and the pattern loosened to fit that typo was narrowed again after review (machine output only).
 // Set 13 went from 0.91 to 0.90 on purpose: a shell's `cannot execute binary file: Exec format
@@ -38,6 +38,9 @@ const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 
 // Set 23's is `apt-get update` failing in a RUN step (`E: Problem executing scripts
 // APT::Update::Post-Invoke`) under Docker < 20.10.9, whose seccomp profile refuses the syscalls of
 // newer glibc (bookworm): the engine answers the failed RUN step, the collector the engine version.
+// Set 24's are two Windows builds whose RUN steps failed for the host's sake: msbuild in a .NET
+// Framework image on a host missing a Windows update, and every RUN returning 4294967295 under the
+// experimental Linux-containers-on-Windows; the logs show only the failed step, which the engine answers.
 const KNOWN_ALARMS: Record<string, string[]> = {
   "set-13": ["none--openplayground-amd64-warning-runs.log"],
   "set-16": ["none--docker1703-multistage-unsupported.log"],
@@ -46,6 +49,7 @@ const KNOWN_ALARMS: Record<string, string[]> = {
   "set-20": ["none--elastic-stack-es-exited-137-runtime.log"],
   "set-21": ["none--grype-0470-local-image-id-pull-denied.log"],
   "set-23": ["none--facefusion-old-docker-apt-post-invoke.log"],
+  "set-24": ["none--framework-sdk-msbuild-fails-host-not-patched-kb4542617.log", "none--lcow-run-exit-4294967295-mattermost.log"],
 };
 // Sets that came back short of the size above, kept as floors all the same (they are real logs),
 // never as the README's headline. Set 22's four collectors stopped at 74 logs (56 with a known cause,

@@ -96,3 +96,52 @@ describe("relaying loggers", () => {
     expect(cleanLine("ERROR: failed to solve: process did not complete").text).toBe("ERROR: failed to solve: process did not complete");
   });
 });
+
+describe("Engine API JSON messages", () => {
+  it("reads each message as the line it carries, one line per message", () => {
+    const text = prepareText(
+      [
+        '{"stream":"Step 5/18 : RUN npm install pnpm -g \\u0026\\u0026 pnpm install"}',
+        '{"stream":" ---\\u003e Running in f5a282eeeff7\\n"}',
+        '{"stream":"\\u001b[91mnpm ERR! code ETIMEDOUT\\n\\u001b[0m"}',
+        '{"status":"Pulling fs layer","progressDetail":{},"id":"5f70bf18a086"}',
+        '{"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"}',
+        '{"stream":"two\\nlines"}',
+        '{"not":"a docker message"}',
+      ].join("\n"),
+    );
+    expect(text.split("\n")).toEqual([
+      "Step 5/18 : RUN npm install pnpm -g && pnpm install",
+      " ---> Running in f5a282eeeff7",
+      "npm ERR! code ETIMEDOUT",
+      "5f70bf18a086: Pulling fs layer",
+      "manifest unknown",
+      "two lines",
+      '{"not":"a docker message"}',
+    ]);
+  });
+
+  it("leaves a line that only looks like one alone", () => {
+    expect(prepareText('{"stream": broken')).toBe('{"stream": broken');
+  });
+});
+
+describe("relayed prefixes and escapes", () => {
+  it("drops pnpm's `<dir> <lifecycle>: ` prefix, after BuildKit's own", () => {
+    expect(cleanLine("964.2 packages/backend postinstall: Error: Cannot find module 'x'").text).toBe("Error: Cannot find module 'x'");
+    expect(cleanLine("packages/web build: error during build:").text).toBe("error during build:");
+  });
+
+  it("drops glog/klog's `E0509 12:49:10.359796  29034 file.go:194] ` prefix", () => {
+    expect(cleanLine("E0509 12:49:10.359796   29034 kuberuntime_image.go:53] Pull image failed").text).toBe("Pull image failed");
+  });
+
+  it("unescapes a structured log field's quotes, not a RUN command's", () => {
+    expect(cleanLine('level=error error="Get \\"https://r.example/v2/\\": x509: certificate signed by unknown authority"').text).toBe(
+      'level=error error="Get "https://r.example/v2/": x509: certificate signed by unknown authority"',
+    );
+    expect(cleanLine('#9 ERROR: process "/bin/sh -c echo \\"hi\\"" did not complete successfully: exit code: 1').text).toBe(
+      'ERROR: process "/bin/sh -c echo \\"hi\\"" did not complete successfully: exit code: 1',
+    );
+  });
+});

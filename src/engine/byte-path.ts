@@ -53,9 +53,9 @@ const LANG_SAMPLE = 100_000;
 /** UTF-8 needs at most 3 bytes per UTF-16 unit: more bytes than this means more than 2 samples. */
 const LANG_BYTES = 3 * 2 * LANG_SAMPLE;
 
-// Strings that prepareText rewrites (entities, Slack links, no-break space) or that the input
+// Strings that prepareText rewrites (entities, Slack links, no-break space, Engine API JSON messages) or that the input
 // checks look for (NUL): a line holding one is decoded and prepared the string path's way.
-const TRIGGERS = ["&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "<http", "<mailto:", "\u00a0", "\u0000"];
+const TRIGGERS = ["&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "<http", "<mailto:", "\u00a0", "\u0000", '{"stream":', '{"status":', '{"error', '{"id":', '{"progressDetail":', '{"aux":'];
 
 interface MatcherPlan {
   /** Compiled on first use: a short log tries few matchers. */

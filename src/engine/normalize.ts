@@ -8,6 +8,32 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[(
 // Slack wraps links as <https://x|label> or <https://x>; mentions as <@U123>.
 const SLACK_LINK = /<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>/g;
 
+// Docker Engine API clients (docker-py, Portainer, 1Panel, CI plugins) show a build's or a pull's
+// JSON message stream as it came: `{"stream":"Step 1/9 : FROM node\n"}`, `{"status":"Pulling fs
+// layer","id":"5f70bf18a086"}`, `{"errorDetail":{"message":"…"},"error":"…"}`.
+const JSON_MESSAGE = /^\{"(?:stream|status|errorDetail|error|id|progressDetail|aux)":.*\}[ \t]*$/gm;
+
+/** The text of one Engine API message, on one line (its own line breaks become blanks). */
+function jsonMessageText(line: string): string {
+  let message: unknown;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  if (typeof message !== "object" || message === null) return line;
+  const m = message as { stream?: unknown; error?: unknown; errorDetail?: { message?: unknown }; status?: unknown; id?: unknown };
+  let out: string | undefined;
+  if (typeof m.stream === "string") out = m.stream;
+  else if (typeof m.error === "string") out = m.error;
+  else if (typeof m.errorDetail?.message === "string") out = m.errorDetail.message;
+  // `5f70bf18a086: Pulling fs layer`, as the CLI prints it
+  else if (typeof m.status === "string") out = typeof m.id === "string" ? `${m.id}: ${m.status}` : m.status;
+  if (out === undefined) return line;
+  // (the message's closing line break may come before its colour reset)
+  return out.replace(/\r?\n((?:\x1b\[[0-9;]*m)*)$/, "$1").replace(/\r?\n|\r/g, " ");
+}
+
 export class InputError extends Error {
   override readonly name = "InputError";
   constructor(
@@ -22,6 +48,8 @@ export class InputError extends Error {
 export function prepareText(input: string): string {
   let text = input;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Before ANSI stripping: the messages carry the build's colours as \u001b escapes.
+  if (text.includes('{"')) text = text.replace(JSON_MESSAGE, jsonMessageText);
   if (text.includes("\x1b")) text = text.replace(ANSI, "");
   if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
   if (text.includes("<http") || text.includes("<mailto:")) {
@@ -86,6 +114,10 @@ const QUOTE = /^(?:> ?)+/;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
 const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
 const CURLY = /[‘’“”]/;
+const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="/;
+// pnpm's recursive install prefixes each package's lifecycle output with the package's directory
+// and the script: `packages/backend postinstall: Error: Cannot find module …`.
+const PNPM_PREFIX = /^(?:\.\/)?[\w.@-]+(?:\/[\w.@-]+){0,6} (?:preinstall|install|postinstall|prepare|prepack|build): (?=\S)/;
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
@@ -95,6 +127,8 @@ const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
 const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG|info|error|warn|success|debug)\] /;
 // Python's logging in its default format (`INFO:Docker Client:<line>`), as tools that drive Docker
 // from Python (ros cross_compile, scripts on the docker SDK) relay the build's output.
+// glog/klog (kubelet, Kubernetes tools, Bazel's rules_docker): `E0509 12:49:10.359796   29034 file.go:194] `.
+const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] /;
 const PY_LOG_LEVEL = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[A-Za-z][\w. -]{0,40}:(?=\S)/;
 
 export interface CleanLine {
@@ -133,20 +167,26 @@ export function cleanLine(raw: string): CleanLine {
   text = text.replace(QUOTE, "");
   text = text.replace(BUILD_TOOL_LEVEL, "");
   text = text.replace(PY_LOG_LEVEL, "");
+  text = text.replace(KLOG_PREFIX, "");
   // Programs quote with ‘…’ and “…” in a UTF-8 locale (wget, gcc, coreutils, GNU tar) and with
   // '…' and "…" in the C locale of most Dockerfiles: one wording, one pattern.
   if (CURLY.test(text)) text = text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
+  // Structured loggers (logfmt, zerolog, logrus) quote a field's error with its inner quotes escaped:
+  // `error="… Get \"https://host/v2/\": x509: …"`. The words inside are the error's own.
+  // (Only in such a field: BuildKit escapes the quotes of a RUN command the same way, `process "…\"x\"…"`.)
+  if (text.includes('\\"') && LOG_FIELD.test(text)) text = text.replaceAll('\\"', '"');
   if (text.includes(" / ")) text = text.replace(SPACED_PLATFORM, (_m, os: string, arch: string, v?: string) => (v ? `${os}/${arch}/${v}` : `${os}/${arch}`));
   text = tokenizePlaceholders(text);
   const bk = BUILDKIT_STEP.exec(text);
-  if (bk) text = text.slice(bk[0].length);
+  if (bk) text = text.slice(bk[0].length).replace(PNPM_PREFIX, "");
   else {
     const tty = BUILDKIT_TTY_TIMED.exec(text);
     if (tty) {
-      text = text.slice(tty[0].length);
+      text = text.slice(tty[0].length).replace(PNPM_PREFIX, "");
       if (text.startsWith("```")) text = "";
       return { text: text.trim(), timed: true, github };
     }
+    text = text.replace(PNPM_PREFIX, "");
   }
   if (text.startsWith("```")) text = "";
   return bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };

@@ -2,9 +2,15 @@
 import type { Facts } from "./types.js";
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][\w]*)\s*(?:\|([^}]*))?\}\}/g;
+// A placeholder in code quotes, `{{fact|default}}`: the quotes are for the fact's value.
+const QUOTED = /`\{\{\s*([A-Za-z][\w]*)\s*\|([^}`]*)\}\}`/g;
+// A default that is words ("a remote server", "（RUN 命令）") rather than a token ("FROM", "./mvnw").
+const PROSE = /\s|[^\x00-\x7f]/;
 
 export function fillTemplate(template: string, facts: Facts): string {
-  return template.replace(PLACEHOLDER, (_m, name: string, fallback?: string) => facts[name] ?? fallback ?? `<${name}>`);
+  return template
+    .replace(QUOTED, (m, name: string, fallback: string) => (facts[name] === undefined && PROSE.test(fallback) ? fallback : m))
+    .replace(PLACEHOLDER, (_m, name: string, fallback?: string) => facts[name] ?? fallback ?? `<${name}>`);
 }
 
 /** The fact names a template refers to (for load-time checks). */
