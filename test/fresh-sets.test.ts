@@ -35,9 +35,9 @@ const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 
 // Set 21's is grype 0.47 asking the daemon to pull a local image by its ID: the daemon's `pull
 // access denied for 5428983d1a2b, repository does not exist` is what the engine answers
 // (image-not-found); the collector traced it to the scanner's regression.
-// Set 23's is `apt-get update` failing in a RUN step (`E: Problem executing scripts
-// APT::Update::Post-Invoke`) under Docker < 20.10.9, whose seccomp profile refuses the syscalls of
-// newer glibc (bookworm): the engine answers the failed RUN step, the collector the engine version.
+// Set 23's was `apt-get update` failing in a RUN step (`E: Problem executing scripts
+// APT::Update::Post-Invoke`) under Docker < 20.10.9, whose seccomp profile refuses newer glibc's
+// syscalls: labelled none for want of a rule, it now has one (engine-seccomp-outdated) and that label.
 // Set 24's are two Windows builds whose RUN steps failed for the host's sake: msbuild in a .NET
 // Framework image on a host missing a Windows update, and every RUN returning 4294967295 under the
 // experimental Linux-containers-on-Windows; the logs show only the failed step, which the engine answers.
@@ -48,7 +48,6 @@ const KNOWN_ALARMS: Record<string, string[]> = {
   "set-19": ["none--unraid-jellyfin-runtime-memcg-oom-ffprobe.log"],
   "set-20": ["none--elastic-stack-es-exited-137-runtime.log"],
   "set-21": ["none--grype-0470-local-image-id-pull-denied.log"],
-  "set-23": ["none--facefusion-old-docker-apt-post-invoke.log"],
   "set-24": ["none--framework-sdk-msbuild-fails-host-not-patched-kb4542617.log", "none--lcow-run-exit-4294967295-mattermost.log"],
 };
 // Sets that came back short of the size above, kept as floors all the same (they are real logs),
