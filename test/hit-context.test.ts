@@ -122,3 +122,13 @@ Error: building at STEP "RUN mkdir -p /opt/app": while running runtime: exit sta
     expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("exec-format-error");
   });
 });
+
+describe("an engine older than the image", () => {
+  it("curl's resolver thread that cannot start is the engine's seccomp in a RUN step, not on a host", () => {
+    const step = diagnose(`#7 [2/4] RUN dnf -y install git
+#7 3.412 Curl error (6): Couldn't resolve host name for https://mirrors.fedoraproject.org/metalink?repo=fedora-40&arch=x86_64 [getaddrinfo() thread failed to start]`);
+    expect(step.diagnoses[0]).toMatchObject({ ruleId: "engine-seccomp-outdated", confidence: "medium" });
+    const host = diagnose("PHP Warning: curl_exec(): CURL error: getaddrinfo() thread failed to start");
+    expect(host.diagnoses[0]?.confidence ?? "low").toBe("low");
+  });
+});
