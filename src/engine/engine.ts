@@ -16,6 +16,7 @@ import type { DiagnoseOptions, DiagnoseResult, Diagnosis, Evidence, Facts, Lang 
 interface NearCheck {
   re: RegExp;
   within: number;
+  side: "both" | "before" | "after";
 }
 
 interface Matcher {
@@ -63,7 +64,7 @@ const FALLBACK_PRIORITY = 8;
 
 function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<RuleFile["variants"]>[number]): Matcher {
   const flags = spec.caseSensitive ? "u" : "iu";
-  const near = (n: { pattern: string; within: number }): NearCheck => ({ re: new RegExp(n.pattern, flags), within: n.within });
+  const near = (n: { pattern: string; within: number; side: NearCheck["side"] }): NearCheck => ({ re: new RegExp(n.pattern, flags), within: n.within, side: n.side });
   const m: Matcher = {
     rule,
     title: variant?.title ?? rule.title,
@@ -347,11 +348,11 @@ export class RuleEngine {
     if (m.near.length === 0 && m.notNear.length === 0) return true;
     const widest = Math.max(...m.near.map((n) => n.within), ...m.notNear.map((n) => n.within));
     const { before, after } = linesAround(text, hit.start, hit.end, widest);
-    // Each line with its distance from the evidence line, to honour a smaller `within`.
-    const around: Array<[string, number]> = [[hit.text, 0]];
-    before.forEach((l, i) => around.push([cleanLine(l).text, i + 1]));
-    after.forEach((l, i) => around.push([cleanLine(l).text, i + 1]));
-    const seen = (n: NearCheck): boolean => around.some(([line, d]) => d <= n.within && n.re.test(line));
+    // Each line with its distance from the evidence line and its side, to honour `within` and `side`.
+    const around: Array<[string, number, "before" | "after" | "both"]> = [[hit.text, 0, "both"]];
+    before.forEach((l, i) => around.push([cleanLine(l).text, i + 1, "before"]));
+    after.forEach((l, i) => around.push([cleanLine(l).text, i + 1, "after"]));
+    const seen = (n: NearCheck): boolean => around.some(([line, d, side]) => d <= n.within && (n.side === "both" || side === n.side) && n.re.test(line));
     return m.near.every(seen) && !m.notNear.some(seen);
   }
 

@@ -58,6 +58,8 @@ const near = z
     pattern: regexSource,
     /** How many lines before or after the evidence line may hold it. */
     within: z.number().int().min(1).max(500).default(30),
+    /** Which side of the evidence line to look at: a step that went on after an error line says so below it. */
+    side: z.enum(["both", "before", "after"]).default("both"),
   })
   .strict();
 
