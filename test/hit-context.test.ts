@@ -132,3 +132,29 @@ describe("an engine older than the image", () => {
     expect(host.diagnoses[0]?.confidence ?? "low").toBe("low");
   });
 });
+
+describe("error lines a RUN step survived", () => {
+  it("are not the failure when BuildKit's verdict names another one, or the classic builder went on", () => {
+    const elsewhere = diagnose(`#6 [2/4] RUN ./fetch.sh
+#6 2.3 error: mirror one timed out, trying the next
+#6 DONE 4.1s
+#8 exporting to image
+#8 ERROR: failed to write image layer: zstd: frame checksum mismatch
+ERROR: failed to solve: failed to write image layer: zstd: frame checksum mismatch`);
+    expect(elsewhere.diagnoses.find((d) => d.ruleId === "run-step-failed" && d.confidence !== "low")).toBeUndefined();
+    const wentOn = diagnose(`Step 4/9 : RUN Rscript install.R || true
+ ---> Running in 37044e3dc44b
+Error in install.package(x) : could not find function "install.package"
+Execution halted
+Removing intermediate container 37044e3dc44b
+ ---> 5f705ddfae63`);
+    expect(wentOn.diagnoses.find((d) => d.ruleId === "run-step-failed" && d.confidence !== "low")).toBeUndefined();
+  });
+
+  it("a step that ends the excerpt with its program's error line failed there", () => {
+    const r = diagnose(`Step 4/7 : RUN pip install -r requirements.txt
+ ---> Running in a692c0566ff4
+ERROR: Package 'gunicorn' requires a different Python: 2.7.17 not in '>=3.4'`);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+  });
+});

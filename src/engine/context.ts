@@ -116,6 +116,8 @@ export class StepTracker {
       kind = this.steps.get(clean.step);
       // BuildKit prints `#N 1.234 ...` (a timestamp after the number) only for a command's own output.
       if (!kind && clean.timed) kind = "run-step";
+      // `#N ERROR: ...` without a time is BuildKit's verdict on the step, not the command's output.
+      if (kind === "run-step" && !clean.timed && clean.text.startsWith("ERROR")) kind = undefined;
     } else kind = clean.timed ? "run-step" : this.current;
     if (kind && kind !== "other") out.add(kind);
     // A line that names its own registry request (`Get "https://host/v2/"`, `pull access denied`)

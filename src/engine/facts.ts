@@ -333,6 +333,15 @@ export const PROBES: Probe[] = [
     sets: ["build"],
   },
   flag(["did not complete successfully", "returned a non-zero code", "executor failed running"], "step-failed"),
+  // BuildKit's last word names what failed; when that is not a command's exit, error lines in a RUN
+  // step's output above were survived, whatever they say.
+  {
+    ...probe(["error: failed to solve", "error: failed to build"], /\berror: failed to (?:solve|build)\b(?!.*(?:did not complete successfully|executor failed running|returned a non-zero code))/i, (_m, s) => {
+      s.conditions.add("failed-elsewhere");
+      s.markDocker();
+    }),
+    sets: ["failed-elsewhere"],
+  },
   // Only a build whose every step passed exports: a step's own error lines above were survived.
   flag(["successfully built ", "naming to "], "build-succeeded"),
   flag(["buildx", "docker-container:", "buildkitd", "moby/buildkit"], "buildx"),

@@ -11,6 +11,7 @@ export const CONDITIONS = [
   "run", // the log shows a container being started (docker run, compose up, pg-docker run)
   "step-failed", // a build step (RUN) failed
   "build-succeeded", // a build finished (classic `Successfully built`, BuildKit's `naming to`)
+  "failed-elsewhere", // BuildKit's final verdict names a failure other than a command's exit (an export, a cache key, the frontend)
   "cross-platform", // the target platform differs from the host, or several platforms were asked for
   "buildx", // docker buildx / a BuildKit builder instance is in use
   "github-actions", // the log comes from a GitHub Actions runner
