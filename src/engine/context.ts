@@ -44,7 +44,8 @@ const HEADER: Array<[RegExp, StepKind]> = [
   [/^(?:=> )?(?:=> )?pushing (?:layers|manifest)\b|^the push refers to (?:a )?repository\b/i, "push"],
   // The classic builder writes `Step 2/5 : RUN`, buildah/podman `STEP 2/5: RUN`.
   // buildah numbers the stages of a multi-stage build before the step: `[1/3] STEP 2/2: RUN`.
-  [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: RUN\b|^---> Running in\b/i, "run-step"],
+  // (Case-sensitive: a CI tool's own `Step 2: Run unit tests` is not a Dockerfile RUN.)
+  [/^(?:\[\d+\/\d+\] )?(?:Step|STEP) \d+(?:\/\d+)? ?: RUN\b|^---> Running in\b/, "run-step"],
   [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b/i, "pull"],
   [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: [A-Z]+\b/i, "other"],
   // kaniko logs its steps with logrus: `INFO[0012] RUN npm ci`, then the command's own output.
