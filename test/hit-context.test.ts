@@ -158,3 +158,24 @@ ERROR: Package 'gunicorn' requires a different Python: 2.7.17 not in '>=3.4'`);
     expect(r.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
   });
 });
+
+describe("review cases: verdicts, relays and look-alikes", () => {
+  it("a tool's own `ERROR: Failed to build …` in a step is its failure, not BuildKit's verdict elsewhere", () => {
+    const r = diagnose(`#8 [3/4] RUN pip install -r requirements.txt
+#8 12.40 ERROR: Failed to build installable wheels for some pyproject.toml based projects (numpy)`);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+  });
+
+  it("BuildKit's untimed `#N ERROR:` on a RUN step keeps the step's context (no wrong-arch image answer)", () => {
+    const r = diagnose(`#7 [app 3/5] RUN apk add --no-cache curl
+#7 ERROR: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/bin/sh": exec format error`);
+    expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("exec-format-error");
+  });
+
+  it("the daemon relaying a registry's TLS error through the Engine API is the registry's", () => {
+    const r = diagnose(
+      'docker.errors.APIError: 500 Server Error for https://build-host:2376/v1.41/images/create?fromImage=myreg.example.com%2Fapp: Internal Server Error ("Get "https://myreg.example.com/v2/": x509: certificate signed by unknown authority")',
+    );
+    expect(r.diagnoses[0]?.ruleId).toBe("registry-tls");
+  });
+});

@@ -145,3 +145,20 @@ describe("relayed prefixes and escapes", () => {
     );
   });
 });
+
+describe("look-alikes the normalisation leaves alone", () => {
+  it("keeps every word of JSON that is not one of the Engine's message shapes", () => {
+    const api = '{"status":"error","message":"pull access denied for foo, repository does not exist or may require \'docker login\'"}';
+    expect(prepareText(api)).toBe(api);
+    const oauth = '{"error":"invalid_grant","error_description":"token expired"}';
+    expect(prepareText(oauth)).toBe(oauth);
+  });
+
+  it("keeps a bare word before `build:`, a URL after `ERROR:`, and an OSC left open to its own line", () => {
+    expect(cleanLine("docker build: error checking context: can't stat '/src/x'").text).toBe("docker build: error checking context: can't stat '/src/x'");
+    expect(cleanLine("ERROR:Get https://registry.example.com/v2/: x509: certificate signed by unknown authority").text).toBe(
+      "ERROR:Get https://registry.example.com/v2/: x509: certificate signed by unknown authority",
+    );
+    expect(prepareText("\u001b]0;title\nline two\nnpm ERR! x \u0007\nlast").split("\n")).toHaveLength(4);
+  });
+});

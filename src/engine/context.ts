@@ -70,7 +70,8 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
   [/booting buildkit|error for bootstrap|failed to (?:initialize|bootstrap) builder|listing workers|failed to dial gRPC/i, "builder-boot"],
   [/\bexporting to (?:image|oci|docker)|failed to export\b/i, "export"],
   // The Docker Engine's own API (`https://host:2376/v1.24/images/create`, versioned `/v1.NN/`; a
-  // registry's is `/v2/`): a TLS or connect error there is the CLI talking to its daemon.
+  // registry's is `/v2/`): a TLS or connect error there, unless the line also names a registry
+  // request the daemon was relaying, is between the CLI and its daemon.
   [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b/i, "daemon-api"],
   [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task/i, "container-start"],
 ];
@@ -118,12 +119,14 @@ export class StepTracker {
       // BuildKit prints `#N 1.234 ...` (a timestamp after the number) only for a command's own output.
       if (!kind && clean.timed) kind = "run-step";
       // `#N ERROR: ...` without a time is BuildKit's verdict on the step, not the command's output.
-      if (kind === "run-step" && !clean.timed && clean.text.startsWith("ERROR")) kind = undefined;
+      if (!clean.timed && clean.text.startsWith("ERROR:")) out.add("step-verdict");
     } else kind = clean.timed ? "run-step" : this.current;
     if (kind && kind !== "other") out.add(kind);
     // A line that names its own registry request (`Get "https://host/v2/"`, `pull access denied`)
     // is the image fetch that comes before a container starts, not the start itself.
     const fetching = out.has("pull") || out.has("push");
+    // The daemon relaying a registry's answer (`500 … ("Get "https://host/v2/": x509 …")`) is the registry's.
+    if (fetching) out.delete("daemon-api");
     if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");
     return out;

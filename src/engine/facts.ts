@@ -333,10 +333,12 @@ export const PROBES: Probe[] = [
     sets: ["build"],
   },
   flag(["did not complete successfully", "returned a non-zero code", "executor failed running"], "step-failed"),
-  // BuildKit's last word names what failed; when that is not a command's exit, error lines in a RUN
-  // step's output above were survived, whatever they say.
+  // BuildKit's verdict (`ERROR: failed to solve: <chain>`, also relayed as `buildx failed with: ...`)
+  // names what failed; when that is not a command's exit, error lines a RUN step printed were
+  // survived, whatever they say. Case and the chain's colon matter: pip's `ERROR: Failed to build
+  // installable wheels` and rustc's `error: failed to build archive` are a command's own words.
   {
-    ...probe(["error: failed to solve", "error: failed to build"], /\berror: failed to (?:solve|build)\b(?!.*(?:did not complete successfully|executor failed running|returned a non-zero code))/i, (_m, s) => {
+    ...probe(["error: failed to solve: ", "error: failed to build: "], /(?:^|: )(?:ERROR|error): failed to (?:solve|build): (?!(?:failed to (?:solve|build): )*(?:process "|executor failed running)|.*(?:did not complete successfully|returned a non-zero code|executor failed running))/, (_m, s) => {
       s.conditions.add("failed-elsewhere");
       s.markDocker();
     }),

@@ -4,7 +4,8 @@
 import { tokenizePlaceholders } from "./repair.js";
 
 // CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]/g;
+// (An OSC ends at its line: one left open must not swallow the lines after it.)
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]/g;
 // Slack wraps links as <https://x|label> or <https://x>; mentions as <@U123>.
 const SLACK_LINK = /<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>/g;
 
@@ -13,7 +14,10 @@ const SLACK_LINK = /<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>/g;
 // layer","id":"5f70bf18a086"}`, `{"errorDetail":{"message":"…"},"error":"…"}`.
 const JSON_MESSAGE = /^\{"(?:stream|status|errorDetail|error|id|progressDetail|aux)":.*\}[ \t]*$/gm;
 
-/** The text of one Engine API message, on one line (its own line breaks become blanks). */
+/**
+ * The text of one Engine API message, on one line: its own line breaks become blanks, so that the
+ * paste keeps one line per line (a message carrying several lines loses their line-start anchors).
+ */
 function jsonMessageText(line: string): string {
   let message: unknown;
   try {
@@ -23,12 +27,16 @@ function jsonMessageText(line: string): string {
   }
   if (typeof message !== "object" || message === null) return line;
   const m = message as { stream?: unknown; error?: unknown; errorDetail?: { message?: unknown }; status?: unknown; id?: unknown };
+  // Only the Engine's own message shapes: an API's `{"status":"error","message":…}` or OAuth's
+  // `{"error":…,"error_description":…}` keep every word.
+  const keys = Object.keys(m);
+  const only = (allowed: string[]) => keys.every((k) => allowed.includes(k));
   let out: string | undefined;
-  if (typeof m.stream === "string") out = m.stream;
-  else if (typeof m.error === "string") out = m.error;
-  else if (typeof m.errorDetail?.message === "string") out = m.errorDetail.message;
+  if (typeof m.stream === "string" && only(["stream"])) out = m.stream;
+  else if (typeof m.error === "string" && only(["error", "errorDetail"])) out = m.error;
+  else if (typeof m.errorDetail?.message === "string" && only(["error", "errorDetail"])) out = m.errorDetail.message;
   // `5f70bf18a086: Pulling fs layer`, as the CLI prints it
-  else if (typeof m.status === "string") out = typeof m.id === "string" ? `${m.id}: ${m.status}` : m.status;
+  else if (typeof m.status === "string" && only(["status", "id", "progress", "progressDetail"])) out = typeof m.id === "string" ? `${m.id}: ${m.status}` : m.status;
   if (out === undefined) return line;
   // (the message's closing line break may come before its colour reset)
   return out.replace(/\r?\n((?:\x1b\[[0-9;]*m)*)$/, "$1").replace(/\r?\n|\r/g, " ");
@@ -117,7 +125,8 @@ const CURLY = /[‘’“”]/;
 const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="/;
 // pnpm's recursive install prefixes each package's lifecycle output with the package's directory
 // and the script: `packages/backend postinstall: Error: Cannot find module …`.
-const PNPM_PREFIX = /^(?:\.\/)?[\w.@-]+(?:\/[\w.@-]+){0,6} (?:preinstall|install|postinstall|prepare|prepack|build): (?=\S)/;
+// The directory is a path (`packages/api`, `.`), never one bare word: `docker build: …` is not pnpm's.
+const PNPM_PREFIX = /^(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) (?:preinstall|install|postinstall|prepare|prepack|build): (?=\S)/;
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
@@ -125,11 +134,12 @@ const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
 // log level: `[ERROR] denied: requested access to the resource is denied`; sbt (sbt-native-packager)
 // writes the level in lower case: `[error] Error: image dockerfile/java:latest not found`.
 const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG|info|error|warn|success|debug)\] /;
-// Python's logging in its default format (`INFO:Docker Client:<line>`), as tools that drive Docker
-// from Python (ros cross_compile, scripts on the docker SDK) relay the build's output.
 // glog/klog (kubelet, Kubernetes tools, Bazel's rules_docker): `E0509 12:49:10.359796   29034 file.go:194] `.
 const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] /;
-const PY_LOG_LEVEL = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[A-Za-z][\w. -]{0,40}:(?=\S)/;
+// Python's logging in its default format (`INFO:Docker Client:<line>`), as tools that drive Docker
+// from Python (ros cross_compile, scripts on the docker SDK) relay the build's output. (Not
+// `ERROR:Get https://…`: a URL's scheme is no logger name.)
+const PY_LOG_LEVEL = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[A-Za-z][\w. -]{0,40}:(?=\S)(?!\/\/)/;
 
 export interface CleanLine {
   text: string;
@@ -174,7 +184,7 @@ export function cleanLine(raw: string): CleanLine {
   // Structured loggers (logfmt, zerolog, logrus) quote a field's error with its inner quotes escaped:
   // `error="… Get \"https://host/v2/\": x509: …"`. The words inside are the error's own.
   // (Only in such a field: BuildKit escapes the quotes of a RUN command the same way, `process "…\"x\"…"`.)
-  if (text.includes('\\"') && LOG_FIELD.test(text)) text = text.replaceAll('\\"', '"');
+  if (text.includes('\\"') && LOG_FIELD.test(text)) text = text.replace(/\\(["\\])/g, "$1");
   if (text.includes(" / ")) text = text.replace(SPACED_PLATFORM, (_m, os: string, arch: string, v?: string) => (v ? `${os}/${arch}/${v}` : `${os}/${arch}`));
   text = tokenizePlaceholders(text);
   const bk = BUILDKIT_STEP.exec(text);
