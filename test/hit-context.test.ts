@@ -179,3 +179,16 @@ describe("review cases: verdicts, relays and look-alikes", () => {
     expect(r.diagnoses[0]?.ruleId).toBe("registry-tls");
   });
 });
+
+describe("a BuildKit step that finished", () => {
+  it("its own `#N DONE` after an error line means the step survived it; another step's does not", () => {
+    const own = diagnose(`#10 [3/4] RUN node check.js
+#10 9.8 TypeError: cannot read properties of undefined -- handled, retrying
+#10 DONE 10.1s`);
+    expect(own.diagnoses.find((d) => d.ruleId === "run-step-failed" && d.confidence !== "low")).toBeUndefined();
+    const other = diagnose(`#10 [3/4] RUN node check.js
+#10 9.8 TypeError: cannot read properties of undefined
+#11 DONE 10.1s`);
+    expect(other.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+  });
+});

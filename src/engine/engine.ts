@@ -17,6 +17,8 @@ interface NearCheck {
   re: RegExp;
   within: number;
   side: "both" | "before" | "after";
+  /** Only lines of the evidence's own BuildKit step (`#N`) count. */
+  sameStep: boolean;
 }
 
 interface Matcher {
@@ -50,6 +52,8 @@ interface Hit {
   /** Where the pattern matched in the line: the further right, the deeper in an error chain. */
   pos: number;
   contexts: Set<HitContext>;
+  /** The BuildKit step number of the evidence line (`#N ...`), if it has one. */
+  step?: number;
   /** The hit sits in Docker output: a BuildKit or classic-builder step, under a docker command, or on a line with Docker's words. */
   docker: boolean;
 }
@@ -64,7 +68,7 @@ const FALLBACK_PRIORITY = 8;
 
 function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<RuleFile["variants"]>[number]): Matcher {
   const flags = spec.caseSensitive ? "u" : "iu";
-  const near = (n: { pattern: string; within: number; side: NearCheck["side"] }): NearCheck => ({ re: new RegExp(n.pattern, flags), within: n.within, side: n.side });
+  const near = (n: { pattern: string; within: number; side: NearCheck["side"]; sameStep: boolean }): NearCheck => ({ re: new RegExp(n.pattern, flags), within: n.within, side: n.side, sameStep: n.sameStep });
   const m: Matcher = {
     rule,
     title: variant?.title ?? rule.title,
@@ -222,7 +226,7 @@ export class RuleEngine {
       // A `***` redaction was matched as the token `xxx`: facts show what the user pasted.
       const docker = state.lineDocker || state.inCommand || state.steps.inStep;
       const redactedTokens = clean.text.includes("xxx") && text.slice(line.start, line.end).includes("***");
-      for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, hits, contextsOf, redactedTokens, docker);
+      for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, clean.step, hits, contextsOf, redactedTokens, docker);
     }
 
     const facts = state.finish();
@@ -246,7 +250,7 @@ export class RuleEngine {
     };
   }
 
-  private tryMatcher(index: number, start: number, end: number, text: string, hits: Map<number, Hit[]>, contextsOf: () => Set<HitContext>, redactedTokens: boolean, docker: boolean): void {
+  private tryMatcher(index: number, start: number, end: number, text: string, step: number | undefined, hits: Map<number, Hit[]>, contextsOf: () => Set<HitContext>, redactedTokens: boolean, docker: boolean): void {
     const m = this.matchers[index]!;
     for (const re of m.any) {
       const found = re.exec(text);
@@ -256,7 +260,7 @@ export class RuleEngine {
       for (const [k, v] of Object.entries(found.groups ?? {})) if (v) groups[k] = redactedTokens ? v.replaceAll("xxx", "***") : v;
       // Keep the first hits and always the latest one: the last error is often the decisive one.
       if (list.length >= MAX_EVIDENCE) list.pop();
-      list.push({ start, end, text, groups, pos: found.index, contexts: contextsOf(), docker });
+      list.push({ start, end, text, step, groups, pos: found.index, contexts: contextsOf(), docker });
       hits.set(index, list);
       return;
     }
@@ -348,11 +352,17 @@ export class RuleEngine {
     if (m.near.length === 0 && m.notNear.length === 0) return true;
     const widest = Math.max(...m.near.map((n) => n.within), ...m.notNear.map((n) => n.within));
     const { before, after } = linesAround(text, hit.start, hit.end, widest);
-    // Each line with its distance from the evidence line and its side, to honour `within` and `side`.
-    const around: Array<[string, number, "before" | "after" | "both"]> = [[hit.text, 0, "both"]];
-    before.forEach((l, i) => around.push([cleanLine(l).text, i + 1, "before"]));
-    after.forEach((l, i) => around.push([cleanLine(l).text, i + 1, "after"]));
-    const seen = (n: NearCheck): boolean => around.some(([line, d, side]) => d <= n.within && (n.side === "both" || side === n.side) && n.re.test(line));
+    // Each line with its distance from the evidence line, its side and its BuildKit step, to honour
+    // `within`, `side` and `sameStep`.
+    const around: Array<[string, number, "before" | "after" | "both", number | undefined]> = [[hit.text, 0, "both", hit.step]];
+    for (const [lines, side] of [[before, "before"], [after, "after"]] as const) {
+      lines.forEach((l, i) => {
+        const c = cleanLine(l);
+        around.push([c.text, i + 1, side, c.step]);
+      });
+    }
+    const seen = (n: NearCheck): boolean =>
+      around.some(([line, d, side, step]) => d <= n.within && (n.side === "both" || side === n.side) && (!n.sameStep || (hit.step !== undefined && step === hit.step)) && n.re.test(line));
     return m.near.every(seen) && !m.notNear.some(seen);
   }
 

@@ -61,6 +61,8 @@ const near = z
     within: z.number().int().min(1).max(500).default(30),
     /** Which side of the evidence line to look at: a step that went on after an error line says so below it. */
     side: z.enum(["both", "before", "after"]).default("both"),
+    /** Only lines of the evidence's own BuildKit step (`#N ...`) count: steps run side by side. */
+    sameStep: z.boolean().default(false),
   })
   .strict();
 
