@@ -137,6 +137,21 @@ describe("byte path = string path", () => {
     expect(seen[0]!.split("[linux/amd64").length - 1).toBeLessThan(1_000);
   }, 300_000);
 
+  it("hands on only the last classic step header before a kept line, not every one", async () => {
+    // A log of nothing but `Step N/M : RUN` headers must not be kept whole; the failing step's
+    // header, far below the others, still gives its error line its context.
+    const steps = Array.from({ length: 20_000 }, (_, i) => `Step ${i + 2}/20002 : RUN echo ${i}\n`).join("");
+    const text = `Sending build context to Docker daemon  2.048kB\nStep 1/20002 : FROM python:2.7-alpine\n${steps}Step 20002/20002 : RUN pip install -r requirements.txt\n ---> Running in a692c0566ff4\nERROR: Package 'gunicorn' requires a different Python: 2.7.17 not in '>=3.4'\n`;
+    const bytes = Buffer.from(text);
+    const { spy, seen } = handedOn();
+    const got = await diagnoseSource(spy, LogSource.fromBuffer(bytes), { maxBytes: MAX, blockSize: 1024 * 1024 });
+    expect(JSON.parse(JSON.stringify(got))).toEqual(JSON.parse(JSON.stringify(stringPath(bytes).result)));
+    expect(got.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+    // The first header (a probe reads its FROM) and the window the rules read above the error.
+    expect(seen[0]).not.toContain("Step 10000/20002");
+    expect(seen[0]!.split("Step ").length - 1).toBeLessThan(1_000);
+  }, 300_000);
+
   it("keeps the step header that gives a later hit its context, however far above", async () => {
     // `#7 [2/5] COPY` makes step 7 a COPY step: its connection error is not a container's start.
     // The header is 10 or 3 000 lines above (in the ring of recent lines, or long out of it),

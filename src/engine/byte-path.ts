@@ -656,14 +656,16 @@ export class ByteDiagnosis {
       let after = 0;
       let hit = false;
       let headerStep: number | undefined;
+      let unnumberedHeader = false;
       if (clean.text) {
         for (const k of found) {
           const kp = this.plan.keywords[k]!;
           // A step header (engine: StepTracker.visit). An unnumbered one speaks for the lines
-          // below it: kept. A numbered one speaks only for its step's lines: kept when a hit in
+          // below it, until the next one: only the last before a kept line is handed on
+          // (pendingHeader). A numbered one speaks only for its step's lines: kept when a hit in
           // that step needs it (needHeader).
           if (kp.header && headerStep === undefined && !effect && headerKind(clean.text)) {
-            if (clean.step === undefined) effect = true;
+            if (clean.step === undefined) unnumberedHeader = true;
             else headerStep = clean.step;
           }
           for (const m of kp.matchers) {
@@ -677,6 +679,8 @@ export class ByteDiagnosis {
         }
       }
       if (headerStep !== undefined) this.headers.set(headerStep, { lineNo, raw });
+      if (unnumberedHeader && !effect && !keep) this.pendingHeader = { lineNo, raw };
+      else if (unnumberedHeader) this.pendingHeader = undefined;
       if (hit && clean.step !== undefined) this.needHeader(clean.step, lineNo);
       keep ||= effect;
       if (keep) {
@@ -686,7 +690,25 @@ export class ByteDiagnosis {
       if (before) this.keepBefore(lineNo, before);
       if (after) this.keepUntil = Math.max(this.keepUntil, lineNo + after);
     }
-    if (keep) this.keepLine(lineNo, raw);
+    if (keep) {
+      this.keepPendingHeader(lineNo);
+      this.keepLine(lineNo, raw);
+    }
+  }
+
+  /**
+   * The last unnumbered step header (error box, tty view, classic `Step N/M`) not kept yet: a log
+   * made of nothing but classic headers must not keep them all. It is handed on before the next
+   * kept line, so the engine's step tracker reads the same current step there.
+   */
+  private pendingHeader: { lineNo: number; raw: string } | undefined;
+
+  private keepPendingHeader(lineNo: number): void {
+    const h = this.pendingHeader;
+    if (!h || h.lineNo >= lineNo) return;
+    this.pendingHeader = undefined;
+    if (h.lineNo > lineNo - this.ringSize + 1) this.keepLine(h.lineNo, h.raw);
+    else this.insertFlushed(h.lineNo, h.raw);
   }
 
   private silenced = new Set<number>();
