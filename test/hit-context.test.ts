@@ -1,6 +1,8 @@
 // Context per hit: the same words in a RUN step's output, at a container's start, or after an
 // explicit --platform mean different causes.
 import { describe, expect, it } from "vitest";
+import { StepTracker } from "../src/engine/context.js";
+import { cleanLine } from "../src/engine/normalize.js";
 import { builtinEngine } from "./helpers/engine.js";
 
 const diagnose = (log: string) => builtinEngine().diagnose(log);
@@ -190,5 +192,40 @@ describe("a BuildKit step that finished", () => {
 #10 9.8 TypeError: cannot read properties of undefined
 #11 DONE 10.1s`);
     expect(other.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+  });
+});
+
+describe("where a build ends", () => {
+  it("after the classic builder's `Successfully built`, exec format error is the container's start, not a RUN step", () => {
+    const r = diagnose(`Step 2/2 : CMD cd /app && node app.js
+ ---> Running in ede1a47f24c0
+Removing intermediate container ede1a47f24c0
+ ---> 86d4fc5b2f41
+Successfully built 86d4fc5b2f41
+Successfully tagged node_puppeteer:latest
+standard_init_linux.go:211: exec user process caused "exec format error"`);
+    expect(r.diagnoses[0]?.ruleId).toBe("exec-format-error");
+    expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("qemu-binfmt-missing");
+  });
+
+  it("`---> Running in` under a CMD step is not a RUN step; alone or under a RUN step it is", () => {
+    const contextOf = (lines: string[]) => {
+      const steps = new StepTracker();
+      for (const l of lines) steps.visit(cleanLine(l));
+      return [...steps.contextsOf(cleanLine("exec /bin/sh: exec format error"))];
+    };
+    expect(contextOf(["Step 2/2 : CMD [\"/app/start\"]", " ---> Running in ede1a47f24c0"])).not.toContain("run-step");
+    expect(contextOf(["Step 3/9 : RUN apt-get update", " ---> Running in 359afcd09f9c"])).toContain("run-step");
+    expect(contextOf([" ---> Running in 359afcd09f9c"])).toContain("run-step");
+    expect(contextOf(["Step 3/9 : RUN make", "Successfully built 86d4fc5b2f41"])).toEqual(["after-build"]);
+  });
+
+  it("a line behind Compose's service prefix is a running container's, even after a build step", () => {
+    const r = diagnose(`Step 4/4 : RUN npm run build
+ ---> Running in 1a2b3c4d5e6f
+Successfully built 0a1b2c3d4e5f
+strapi_1    | qemu: uncaught target signal 4 (Illegal instruction) - core dumped
+strapi_strapi_1 exited with code 0`);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "platform-mismatch" });
   });
 });

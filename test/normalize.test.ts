@@ -19,6 +19,19 @@ describe("prepareText", () => {
 });
 
 describe("cleanLine", () => {
+  it("drops colour codes whose ESC was lost or shown as a character in the copy", () => {
+    expect(cleanLine("\ufffd[91mKilled").text).toBe("Killed");
+    expect(cleanLine("\u2190[1m[Help 1]\u2190[m").text).toBe("[Help 1]");
+    expect(cleanLine("^[[31mERROR: failed to solve^[[0m").text).toBe("ERROR: failed to solve");
+    expect(cleanLine("[91mnpm ERR! code ETIMEDOUT[0m").text).toBe("npm ERR! code ETIMEDOUT");
+    // Not colour codes: a section name, a build step counter
+    expect(cleanLine("[mysqld] started").text).toBe("[mysqld] started");
+    expect(cleanLine("=> [2/5] RUN make").text).toBe("=> [2/5] RUN make");
+  });
+  it("marks a line behind Compose's service prefix as a running container's output", () => {
+    expect(cleanLine("web-1  | qemu: uncaught target signal 4 (Illegal instruction) - core dumped").service).toBe(true);
+    expect(cleanLine("qemu: uncaught target signal 4 (Illegal instruction) - core dumped").service).toBeUndefined();
+  });
   it("strips GitHub Actions timestamps and ##[error] markers", () => {
     expect(cleanLine("2024-05-01T10:11:12.1234567Z ##[error]buildx failed with: ERROR: x").text).toBe("buildx failed with: ERROR: x");
     expect(cleanLine("2024-05-01T10:11:12.1234567Z ##[error]x").github).toBe(true);

@@ -27,6 +27,9 @@ describe("rejoining terminal wraps", () => {
       expect(isWrapBreak(undefined, eighty, next)).toBe(false);
     }
     expect(isWrapBreak(undefined, eighty, "ost: no such host")).toBe(true);
+    // Compose's own status line after a service's last line
+    expect(isWrapBreak(undefined, eighty, "strapi_strapi_1 exited with code 0")).toBe(false);
+    expect(isWrapBreak(undefined, eighty, "web-1 exited with code 137")).toBe(false);
     expect(isWrapBreak(undefined, "x".repeat(79), "ost: no such host")).toBe(false);
   });
 });

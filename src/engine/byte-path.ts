@@ -22,7 +22,7 @@
 import type { LoadedRule } from "../rules/load.js";
 import type { Condition } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
-import { HEADER_KEYWORDS, headerKind } from "./context.js";
+import { HEADER_KEYWORDS, buildDone, headerKind, runningIn } from "./context.js";
 import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
@@ -664,7 +664,9 @@ export class ByteDiagnosis {
           // below it, until the next one: only the last before a kept line is handed on
           // (pendingHeader). A numbered one speaks only for its step's lines: kept when a hit in
           // that step needs it (needHeader).
-          if (kp.header && headerStep === undefined && !effect && headerKind(clean.text)) {
+          // A finished build closes the step for every line after it, numbered or not.
+          if (kp.header && headerStep === undefined && !effect && buildDone(clean.text)) unnumberedHeader = true;
+          else if (kp.header && headerStep === undefined && !effect && headerKind(clean.text)) {
             if (clean.step === undefined) unnumberedHeader = true;
             else headerStep = clean.step;
           }
@@ -679,7 +681,10 @@ export class ByteDiagnosis {
         }
       }
       if (headerStep !== undefined) this.headers.set(headerStep, { lineNo, raw });
-      if (unnumberedHeader && !effect && !keep) this.pendingHeader = { lineNo, raw };
+      // (`---> Running in` under a pending `Step N/M : CMD` changes nothing: the engine keeps the Step's kind.)
+      const redundant = unnumberedHeader && this.pendingHeader !== undefined && !this.pendingHeader.done && runningIn(clean.text);
+      if (redundant) unnumberedHeader = false;
+      if (unnumberedHeader && !effect && !keep) this.pendingHeader = { lineNo, raw, done: buildDone(clean.text) };
       else if (unnumberedHeader) this.pendingHeader = undefined;
       if (hit && clean.step !== undefined) this.needHeader(clean.step, lineNo);
       keep ||= effect;
@@ -701,7 +706,7 @@ export class ByteDiagnosis {
    * made of nothing but classic headers must not keep them all. It is handed on before the next
    * kept line, so the engine's step tracker reads the same current step there.
    */
-  private pendingHeader: { lineNo: number; raw: string } | undefined;
+  private pendingHeader: { lineNo: number; raw: string; done: boolean } | undefined;
 
   private keepPendingHeader(lineNo: number): void {
     const h = this.pendingHeader;

@@ -31,6 +31,10 @@ export const HEADER_KEYWORDS = [
   "unable to find image",
   "retrieving image manifest",
   "taking snapshot",
+  // A finished build closes the last step: what follows is a run, a push or another build.
+  "successfully built ",
+  "successfully tagged ",
+  "naming to ",
 ];
 
 const HEADER: Array<[RegExp, StepKind]> = [
@@ -53,6 +57,21 @@ const HEADER: Array<[RegExp, StepKind]> = [
   [/^INFO\[\d+\] Retrieving image manifest\b/, "pull"],
   [/^INFO\[\d+\] (?:Taking snapshot|COPY|ADD|WORKDIR)\b/, "other"],
 ];
+
+// The classic builder's `Successfully built <id>` / `Successfully tagged <ref>`, BuildKit's
+// `naming to <ref>` (plain `#12 naming to …`, tty `=> => naming to …`): the build is over.
+const BUILD_DONE = /^(?:Successfully (?:built [0-9a-f]{12}\b|tagged \S)|(?:=> )*naming to \S)/;
+const RUNNING_IN = /^---> Running in\b/;
+
+/** The line says the build is over (BUILD_DONE). */
+export function buildDone(text: string): boolean {
+  return BUILD_DONE.test(text);
+}
+
+/** The classic builder's `---> Running in <id>`: a RUN step only when no `Step N/M :` came before. */
+export function runningIn(text: string): boolean {
+  return RUNNING_IN.test(text);
+}
 
 /** The kind of step a header line opens, if it is one. */
 export function headerKind(text: string): StepKind | undefined {
@@ -86,10 +105,22 @@ export class StepTracker {
   /** The current command (or the log, before any command) gave a target platform (`--platform`, `platforms:`). */
   platformSeen = false;
 
+  /** A build finished (BUILD_DONE) and no step header came after it. */
+  private built = false;
+
   /** Records a header line; called by the header probe. */
   visit(clean: CleanLine): void {
+    if (BUILD_DONE.test(clean.text)) {
+      this.built = true;
+      this.current = undefined;
+      return;
+    }
     const kind = headerKind(clean.text);
     if (!kind) return;
+    this.built = false;
+    // The classic builder starts a container for CMD, ENV, LABEL ... too: `---> Running in` is a
+    // RUN step only when no `Step N/M :` header already said what the step is.
+    if (clean.step === undefined && this.current !== undefined && RUNNING_IN.test(clean.text)) return;
     // A numbered header speaks for its own step's lines only; unnumbered lines (error box, tty
     // view, classic builder) belong to the last unnumbered header.
     if (clean.step !== undefined) this.steps.set(clean.step, kind);
@@ -100,6 +131,7 @@ export class StepTracker {
   newCommand(verb: string): void {
     this.command = verb;
     this.current = undefined;
+    this.built = false;
     // A platform belongs to the command that asked for it (set again by its own --platform).
     this.platformSeen = false;
   }
@@ -120,14 +152,18 @@ export class StepTracker {
       if (!kind && clean.timed) kind = "run-step";
       // `#N ERROR: ...` without a time is BuildKit's verdict on the step, not the command's output.
       if (!clean.timed && clean.text.startsWith("ERROR:")) out.add("step-verdict");
-    } else kind = clean.timed ? "run-step" : this.current;
+    } else kind = clean.timed ? "run-step" : clean.service ? undefined : this.current;
     if (kind && kind !== "other") out.add(kind);
+    // After the build's own success line, outside any later step: not the build's output.
+    if (!kind && this.built) out.add("after-build");
     // A line that names its own registry request (`Get "https://host/v2/"`, `pull access denied`)
     // is the image fetch that comes before a container starts, not the start itself.
     const fetching = out.has("pull") || out.has("push");
     // The daemon relaying a registry's answer (`500 … ("Get "https://host/v2/": x509 …")`) is the registry's.
     if (fetching) out.delete("daemon-api");
     if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
+    // Compose's service prefix (`web-1  | `) is only put on a running container's output, never a step's.
+    if (clean.service && !clean.timed && clean.step === undefined) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");
     return out;
   }

@@ -122,6 +122,10 @@ const QUOTE = /^(?:> ?)+/;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
 const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
 const CURLY = /[‘’“”]/;
+// A colour code whose ESC did not survive the copy: shown as `←[91m` (Windows consoles), `^[[0m` (caret
+// notation), `\uFFFD[91m` (a byte that did not decode), or dropped (`[91mKilled`). Bare, only with digits:
+// `[m` opens too many words (`[mysqld]`).
+const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[[0-9;]{0,15}m|\[\d{1,3}(?:;\d{1,3}){0,4}m/g;
 const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="/;
 // pnpm's recursive install prefixes each package's lifecycle output with the package's directory
 // and the script: `packages/backend postinstall: Error: Cannot find module …`.
@@ -149,6 +153,8 @@ export interface CleanLine {
   timed?: boolean;
   /** The line carried a GitHub Actions timestamp or workflow command. */
   github: boolean;
+  /** Compose's `web-1  | ` prefix: a running container's own output. */
+  service?: boolean;
 }
 
 /** The longest line the patterns see; longer lines keep their head and tail. */
@@ -158,6 +164,7 @@ export const MAX_LINE = 4096;
 export function cleanLine(raw: string): CleanLine {
   let text = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE / 2)} … ${raw.slice(-MAX_LINE / 2)}` : raw;
   let github = false;
+  if (text.includes("[")) text = text.replace(SGR_REMNANT, "");
   text = text.trimStart();
   const ts = GH_TIMESTAMP.exec(text);
   if (ts) {
@@ -173,7 +180,8 @@ export function cleanLine(raw: string): CleanLine {
     github = true;
     text = text.slice(marker[0].length);
   }
-  text = text.replace(COMPOSE_PREFIX, "");
+  const service = COMPOSE_PREFIX.exec(text);
+  if (service) text = text.slice(service[0].length);
   text = text.replace(QUOTE, "");
   text = text.replace(BUILD_TOOL_LEVEL, "");
   text = text.replace(PY_LOG_LEVEL, "");
@@ -199,5 +207,7 @@ export function cleanLine(raw: string): CleanLine {
     text = text.replace(PNPM_PREFIX, "");
   }
   if (text.startsWith("```")) text = "";
-  return bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
+  const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
+  if (service) out.service = true;
+  return out;
 }

@@ -10,7 +10,8 @@
 //      client wrapped), and is not a prompt (`password: `, `Username: `);
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
-//      `Step N/M` / `npm` ... head word (NEW_LINE_START below), and does not begin with the same
+//      `Step N/M` / `npm` ... head word, not Compose's `web-1 exited with code 0` (NEW_LINE_START
+//      below), and does not begin with the same
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
 //      a compose service's `app-1  |`).
 // Only texts up to REPAIR_LIMIT are repaired: hard wraps come from terminal and chat pastes,
@@ -24,7 +25,7 @@ const MIN_CHAIN_WRAP = 30;
 const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250]);
 export const REPAIR_LIMIT = 256 * 1024;
 const NEW_LINE_START =
-  /^(?:$|\s|#\d|\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b)/;
+  /^(?:$|\s|#\d|\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$)/;
 /** A line that asks for input ends in `: ` too: the answer is no continuation. */
 const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[^:]{0,40}: $/i;
 
