@@ -170,6 +170,24 @@ describe("byte path = string path", () => {
     }
   }, 300_000);
 
+  it("agrees on where a build ended: a numbered step after `naming to`, Compose's service lines, a CMD step's `Running in`", async () => {
+    const filler = "#13 0.5 fetch https://dl-cdn.alpinelinux.org/alpine/v3.20/main/x86_64/APKINDEX.tar.gz\n".repeat(3000);
+    const cases = [
+      {
+        name: "numbered RUN step after a finished build",
+        text: `#12 naming to docker.io/library/a:latest done\n#13 [b 2/3] RUN apk add curl\n${filler}exec /bin/sh: exec format error\nERROR: process "/bin/sh -c apk add curl" did not complete successfully: exit code: 1\n`,
+      },
+      {
+        name: "service lines after a classic RUN step",
+        text: `Step 4/4 : RUN npm run build\n ---> Running in 1a2b3c4d5e6f\n${"npm info ok\n".repeat(3000)}web-1  | Step 9/9 : RUN make\nweb-1  | qemu: uncaught target signal 4 (Illegal instruction) - core dumped\n`,
+      },
+      {
+        name: "a CMD step's Running in, then a finished build",
+        text: `Step 2/2 : CMD ["/app/start"]\n ---> Running in ede1a47f24c0\n${"Removing intermediate container ede1a47f24c0\n".repeat(3000)}Successfully built 86d4fc5b2f41\nstandard_init_linux.go:211: exec user process caused "exec format error"\n`,
+      },
+    ];
+    for (const blockSize of [4096, undefined]) await compare(cases, blockSize);
+  }, 300_000);
   it("on every rule example and its encodings, in the default blocks", async () => {
     const { runs, bailed } = await compare(examples, undefined);
     expect(bailed.length, bailed.join("\n")).toBeLessThan(runs * 0.05);

@@ -223,7 +223,6 @@ standard_init_linux.go:211: exec user process caused "exec format error"`);
   it("a line behind Compose's service prefix is a running container's, even after a build step", () => {
     const r = diagnose(`Step 4/4 : RUN npm run build
  ---> Running in 1a2b3c4d5e6f
-Successfully built 0a1b2c3d4e5f
 strapi_1    | qemu: uncaught target signal 4 (Illegal instruction) - core dumped
 strapi_strapi_1 exited with code 0`);
     expect(r.diagnoses[0]).toMatchObject({ ruleId: "platform-mismatch" });

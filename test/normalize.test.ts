@@ -26,7 +26,10 @@ describe("cleanLine", () => {
     expect(cleanLine("[91mnpm ERR! code ETIMEDOUT[0m").text).toBe("npm ERR! code ETIMEDOUT");
     // Not colour codes: a section name, a build step counter
     expect(cleanLine("[mysqld] started").text).toBe("[mysqld] started");
-    expect(cleanLine("=> [2/5] RUN make").text).toBe("=> [2/5] RUN make");
+    expect(cleanLine("Timeout after [10m] waiting").text).toBe("Timeout after [10m] waiting");
+    expect(cleanLine("[1m0s elapsed]").text).toBe("[1m0s elapsed]");
+    // A Windows console's cursor codes before BuildKit's progress line
+    expect(cleanLine("\u2190[1A\u2190[2K=> ERROR [2/5] RUN make").text).toBe("=> ERROR [2/5] RUN make");
   });
   it("marks a line behind Compose's service prefix as a running container's output", () => {
     expect(cleanLine("web-1  | qemu: uncaught target signal 4 (Illegal instruction) - core dumped").service).toBe(true);

@@ -664,9 +664,11 @@ export class ByteDiagnosis {
           // below it, until the next one: only the last before a kept line is handed on
           // (pendingHeader). A numbered one speaks only for its step's lines: kept when a hit in
           // that step needs it (needHeader).
-          // A finished build closes the step for every line after it, numbered or not.
-          if (kp.header && headerStep === undefined && !effect && buildDone(clean.text)) unnumberedHeader = true;
-          else if (kp.header && headerStep === undefined && !effect && headerKind(clean.text)) {
+          // A finished build closes the step for every line after it, numbered or not; a running
+          // container's output (Compose's service prefix) opens none.
+          const asHeader = kp.header && !clean.service && headerStep === undefined && !effect;
+          if (asHeader && buildDone(clean.text)) unnumberedHeader = true;
+          else if (asHeader && headerKind(clean.text)) {
             if (clean.step === undefined) unnumberedHeader = true;
             else headerStep = clean.step;
           }

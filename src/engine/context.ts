@@ -117,7 +117,8 @@ export class StepTracker {
     }
     const kind = headerKind(clean.text);
     if (!kind) return;
-    this.built = false;
+    // (A numbered header speaks only for its own step's lines, as for `current`.)
+    if (clean.step === undefined) this.built = false;
     // The classic builder starts a container for CMD, ENV, LABEL ... too: `---> Running in` is a
     // RUN step only when no `Step N/M :` header already said what the step is.
     if (clean.step === undefined && this.current !== undefined && RUNNING_IN.test(clean.text)) return;

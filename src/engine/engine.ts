@@ -220,7 +220,8 @@ export class RuleEngine {
           }
         }
       }
-      if (header) state.steps.visit(clean);
+      // (A running container's own output, behind Compose's service prefix, opens no build step.)
+      if (header && !clean.service) state.steps.visit(clean);
       let contexts: Set<HitContext> | undefined;
       const contextsOf = () => (contexts ??= state.steps.contextsOf(clean));
       // A `***` redaction was matched as the token `xxx`: facts show what the user pasted.

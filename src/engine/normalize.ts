@@ -122,10 +122,10 @@ const QUOTE = /^(?:> ?)+/;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
 const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
 const CURLY = /[‘’“”]/;
-// A colour code whose ESC did not survive the copy: shown as `←[91m` (Windows consoles), `^[[0m` (caret
-// notation), `\uFFFD[91m` (a byte that did not decode), or dropped (`[91mKilled`). Bare, only with digits:
-// `[m` opens too many words (`[mysqld]`).
-const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[[0-9;]{0,15}m|\[\d{1,3}(?:;\d{1,3}){0,4}m/g;
+// A control code whose ESC did not survive the copy: shown as `←[91m`, `←[2K` (Windows consoles), `^[[0m`
+// (caret notation), `\uFFFD[91m` (a byte that did not decode), or dropped (`[91mKilled`). Bare, only a colour
+// with digits, not before a digit or `]`: `[m` opens words (`[mysqld]`), `[1m0s elapsed]` and `[10m]` are times.
+const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[[0-9;?]{0,15}[A-Za-z]|\[\d{1,3}(?:;\d{1,3}){0,4}m(?![\d\]])/g;
 const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="/;
 // pnpm's recursive install prefixes each package's lifecycle output with the package's directory
 // and the script: `packages/backend postinstall: Error: Cannot find module …`.
