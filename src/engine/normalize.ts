@@ -126,7 +126,8 @@ const CURLY = /[‘’“”]/;
 // (caret notation), `\uFFFD[91m` (a byte that did not decode), or dropped (`[91mKilled`). Bare, only a colour
 // with digits, not before a digit or `]`: `[m` opens words (`[mysqld]`), `[1m0s elapsed]` and `[10m]` are times.
 const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[[0-9;?]{0,15}[A-Za-z]|\[\d{1,3}(?:;\d{1,3}){0,4}m(?![\d\]])/g;
-const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="/;
+// (logfmt's `error="…"`, or a JSON field such as Ansible's `"stderr": "…"`)
+const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|message|error|err)": ?"/;
 // pnpm's recursive install prefixes each package's lifecycle output with the package's directory
 // and the script: `packages/backend postinstall: Error: Cannot find module …`.
 // The directory is a path (`packages/api`, `.`), never one bare word: `docker build: …` is not pnpm's.
