@@ -114,6 +114,18 @@ describe("relaying loggers", () => {
 });
 
 describe("Engine API JSON messages", () => {
+  it("reads the json-file logging driver's lines as the container's own, and only those", () => {
+    const text = prepareText(
+      [
+        '{"log":"standard_init_linux.go:207: exec user process caused \\"exec format error\\"\\n","stream":"stderr","time":"2019-02-22T08:03:43.382185872Z"}',
+        '{"log":"ready","level":"info","caller":"main.go:12"}',
+      ].join("\n"),
+    );
+    expect(text.split("\n")).toEqual([
+      'standard_init_linux.go:207: exec user process caused "exec format error"',
+      '{"log":"ready","level":"info","caller":"main.go:12"}',
+    ]);
+  });
   it("reads each message as the line it carries, one line per message", () => {
     const text = prepareText(
       [

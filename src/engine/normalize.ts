@@ -12,7 +12,8 @@ const SLACK_LINK = /<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>/g;
 // Docker Engine API clients (docker-py, Portainer, 1Panel, CI plugins) show a build's or a pull's
 // JSON message stream as it came: `{"stream":"Step 1/9 : FROM node\n"}`, `{"status":"Pulling fs
 // layer","id":"5f70bf18a086"}`, `{"errorDetail":{"message":"…"},"error":"…"}`.
-const JSON_MESSAGE = /^\{"(?:stream|status|errorDetail|error|id|progressDetail|aux)":.*\}[ \t]*$/gm;
+// The json-file logging driver stores a container's output the same way: `{"log":"…\n","stream":"stderr","time":"…"}`.
+const JSON_MESSAGE = /^\{"(?:stream|status|errorDetail|error|id|progressDetail|aux|log)":.*\}[ \t]*$/gm;
 
 /**
  * The text of one Engine API message, on one line: its own line breaks become blanks, so that the
@@ -26,7 +27,7 @@ function jsonMessageText(line: string): string {
     return line;
   }
   if (typeof message !== "object" || message === null) return line;
-  const m = message as { stream?: unknown; error?: unknown; errorDetail?: { message?: unknown }; status?: unknown; id?: unknown };
+  const m = message as { stream?: unknown; error?: unknown; errorDetail?: { message?: unknown }; status?: unknown; id?: unknown; log?: unknown };
   // Only the Engine's own message shapes: an API's `{"status":"error","message":…}` or OAuth's
   // `{"error":…,"error_description":…}` keep every word.
   const keys = Object.keys(m);
@@ -37,6 +38,8 @@ function jsonMessageText(line: string): string {
   else if (typeof m.errorDetail?.message === "string" && only(["error", "errorDetail"])) out = m.errorDetail.message;
   // `5f70bf18a086: Pulling fs layer`, as the CLI prints it
   else if (typeof m.status === "string" && only(["status", "id", "progress", "progressDetail"])) out = typeof m.id === "string" ? `${m.id}: ${m.status}` : m.status;
+  // a container's line as the json-file logging driver keeps it (`docker inspect`'s LogPath)
+  else if (typeof m.log === "string" && only(["log", "stream", "time", "attrs"])) out = m.log;
   if (out === undefined) return line;
   // (the message's closing line break may come before its colour reset)
   return out.replace(/\r?\n((?:\x1b\[[0-9;]*m)*)$/, "$1").replace(/\r?\n|\r/g, " ");
