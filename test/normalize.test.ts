@@ -28,6 +28,8 @@ describe("cleanLine", () => {
     expect(cleanLine("[mysqld] started").text).toBe("[mysqld] started");
     expect(cleanLine("Timeout after [10m] waiting").text).toBe("Timeout after [10m] waiting");
     expect(cleanLine("[1m0s elapsed]").text).toBe("[1m0s elapsed]");
+    expect(cleanLine("[32m200[0m OK").text).toBe("200 OK");
+    expect(cleanLine("\ufffd[INFO] BUILD FAILURE").text).toBe("\ufffd[INFO] BUILD FAILURE");
     // A Windows console's cursor codes before BuildKit's progress line
     expect(cleanLine("\u2190[1A\u2190[2K=> ERROR [2/5] RUN make").text).toBe("=> ERROR [2/5] RUN make");
   });

@@ -298,8 +298,9 @@ export class RuleEngine {
     // A rule stands down when a rule it defers to also matched (decided on the set before
     // suppression, so the order of rules never matters).
     // A family fallback only speaks for lines no rule's own wording explains. The last resorts ranked
-    // below the fallbacks (run-step-failed's "a RUN step failed" reading of an error-shaped line)
-    // explain nothing more specific: `Error: Downloading URL …: Connection refused` is the network.
+    // below the fallbacks (run-step-failed's "a RUN step failed" reading of an error-shaped line, the
+    // low-priority variants of other rules that read a step's bare header) explain nothing more
+    // specific: `Error: Downloading URL …: Connection refused` is the network.
     const explained = new Set(
       [...byRule.values()].filter((f) => !f.matcher.fallback && f.matcher.priority > FALLBACK_PRIORITY).flatMap((f) => f.hits.map((h) => h.start)),
     );

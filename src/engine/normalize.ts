@@ -127,8 +127,9 @@ const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|38
 const CURLY = /[‘’“”]/;
 // A control code whose ESC did not survive the copy: shown as `←[91m`, `←[2K` (Windows consoles), `^[[0m`
 // (caret notation), `\uFFFD[91m` (a byte that did not decode), or dropped (`[91mKilled`). Bare, only a colour
-// with digits, not before a digit or `]`: `[m` opens words (`[mysqld]`), `[1m0s elapsed]` and `[10m]` are times.
-const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[[0-9;?]{0,15}[A-Za-z]|\[\d{1,3}(?:;\d{1,3}){0,4}m(?![\d\]])/g;
+// with digits, not before a duration or `]`: `[m` opens words (`[mysqld]`), `[1m0s elapsed]` and `[10m]` are
+// times. A marked one needs digits unless it is a plain `m` or `K`: `\uFFFD[ERROR]` keeps its word.
+const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[(?:[0-9;?]{1,15}[A-Za-z]|[mK])|\[\d{1,3}(?:;\d{1,3}){0,4}m(?!\d+(?:\.\d+)?s\b|\])/g;
 // (logfmt's `error="…"`, or a JSON field such as Ansible's `"stderr": "…"`)
 const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|message|error|err)": ?"/;
 // pnpm's recursive install prefixes each package's lifecycle output with the package's directory
