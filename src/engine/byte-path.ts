@@ -351,8 +351,10 @@ export class ByteDiagnosis {
     this.plan = planFor(engine);
     // Each diagnosis silences keywords as it learns; the plan's automaton stays intact.
     this.auto = this.plan.automaton.clone();
-    // Blocks start small (a chat-sized log allocates little) and double up to the block size.
-    this.blockSize = opts.blockSize ?? 8 * 1024 * 1024;
+    // Blocks start small (a chat-sized log allocates little) and double up to the block size. 2 MB, not
+    // more: each block's text is short-lived garbage, and larger blocks grow V8's young generation
+    // (8 MB blocks: 123 MB peak RSS on a 300 MB log, 2 MB: 105 MB, at the same speed).
+    this.blockSize = opts.blockSize ?? 2 * 1024 * 1024;
     this.cur = Buffer.allocUnsafe(Math.min(this.blockSize, 64 * 1024));
     this.prev = Buffer.allocUnsafe(0);
     let ring = 1;
