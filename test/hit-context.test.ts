@@ -228,3 +228,22 @@ strapi_strapi_1 exited with code 0`);
     expect(r.diagnoses[0]).toMatchObject({ ruleId: "platform-mismatch" });
   });
 });
+
+describe("where a pull ends", () => {
+  it("after `Status: Downloaded newer image`, the container's own `not found` is no missing image", () => {
+    const pulled = `docker run --rm ghcr.io/acme/collector:v1.2.0
+Unable to find image 'ghcr.io/acme/collector:v1.2.0' locally
+v1.2.0: Pulling from acme/collector
+c2650fe947f6: Pull complete
+Digest: sha256:59b39e6cd4f00bc41547ac81f72970c8839ace1c2b2ac22b39940beac003d1d1
+Status: Downloaded newer image for ghcr.io/acme/collector:v1.2.0
+/collector: /lib64/libc.so.6: version \`GLIBC_2.34' not found (required by /collector)`;
+    expect(diagnose(pulled).diagnoses.filter((d) => d.confidence !== "low").map((d) => d.ruleId)).not.toContain("image-not-found");
+    // The pull's own failure, before any such line, is still the pull.
+    const steps = new StepTracker();
+    for (const l of ["Unable to find image 'acme/app:2' locally"]) steps.visit(cleanLine(l));
+    expect([...steps.contextsOf(cleanLine("docker: Error response from daemon: manifest for acme/app:2 not found"))]).toContain("pull");
+    steps.visit(cleanLine("Status: Image is up to date for acme/app:2"));
+    expect([...steps.contextsOf(cleanLine("app: config.yaml not found"))]).not.toContain("pull");
+  });
+});

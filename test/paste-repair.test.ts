@@ -21,6 +21,11 @@ describe("rejoining terminal wraps", () => {
     expect(rejoinWrapped(wrapAt(chain, 97)).text).toBe(chain);
   });
 
+  it("keeps one message printed twice apart, though its two lines are as long as each other", () => {
+    const twice = "/otelcol: /lib64/libc.so.6: version `GLIBC_2.32' not found (required by /otelcol)\n/otelcol: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by /otelcol)";
+    expect(rejoinWrapped(twice).text).toBe(twice);
+  });
+
   it("never joins a line that starts like a log line", () => {
     const eighty = "x".repeat(80);
     for (const next of ["#12 0.345 npm ERR!", "2024-05-01T10:00:00Z foo", "ERROR: failed", "=> [internal] load", "Step 2/9 : RUN x", "  indented", "", "npm WARN deprecated", "Caused by: java.net.SocketTimeoutException"]) {

@@ -22,7 +22,7 @@
 import type { LoadedRule } from "../rules/load.js";
 import type { Condition } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
-import { HEADER_KEYWORDS, buildDone, headerKind, runningIn } from "./context.js";
+import { HEADER_KEYWORDS, closesStep, headerKind, runningIn } from "./context.js";
 import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
@@ -666,10 +666,10 @@ export class ByteDiagnosis {
           // below it, until the next one: only the last before a kept line is handed on
           // (pendingHeader). A numbered one speaks only for its step's lines: kept when a hit in
           // that step needs it (needHeader).
-          // A finished build closes the step for every line after it, numbered or not; a running
-          // container's output (Compose's service prefix) opens none.
+          // A finished build closes the step for every line after it, numbered or not, a finished
+          // pull the step shown; a running container's output (Compose's service prefix) opens none.
           const asHeader = kp.header && !clean.service && headerStep === undefined && !effect;
-          if (asHeader && buildDone(clean.text)) unnumberedHeader = true;
+          if (asHeader && closesStep(clean.text)) unnumberedHeader = true;
           else if (asHeader && headerKind(clean.text)) {
             if (clean.step === undefined) unnumberedHeader = true;
             else headerStep = clean.step;
@@ -688,7 +688,7 @@ export class ByteDiagnosis {
       // (`---> Running in` under a pending `Step N/M : CMD` changes nothing: the engine keeps the Step's kind.)
       const redundant = unnumberedHeader && this.pendingHeader !== undefined && !this.pendingHeader.done && runningIn(clean.text);
       if (redundant) unnumberedHeader = false;
-      if (unnumberedHeader && !effect && !keep) this.pendingHeader = { lineNo, raw, done: buildDone(clean.text) };
+      if (unnumberedHeader && !effect && !keep) this.pendingHeader = { lineNo, raw, done: closesStep(clean.text) };
       else if (unnumberedHeader) this.pendingHeader = undefined;
       if (hit && clean.step !== undefined) this.needHeader(clean.step, lineNo);
       keep ||= effect;

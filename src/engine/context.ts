@@ -35,6 +35,9 @@ export const HEADER_KEYWORDS = [
   "successfully built ",
   "successfully tagged ",
   "naming to ",
+  // A finished pull closes its step: what follows is the container's output or the next step.
+  "status: downloaded newer image for ",
+  "status: image is up to date for ",
 ];
 
 const HEADER: Array<[RegExp, StepKind]> = [
@@ -62,10 +65,17 @@ const HEADER: Array<[RegExp, StepKind]> = [
 // `naming to <ref>` (plain `#12 naming to …`, tty `=> => naming to …`): the build is over.
 const BUILD_DONE = /^(?:Successfully (?:built [0-9a-f]{12}\b|tagged \S)|(?:=> )*naming to \S)/;
 const RUNNING_IN = /^---> Running in\b/;
+// `docker pull` / `docker run`'s last line of a pull (also under the classic builder's FROM).
+const PULL_DONE = /^Status: (?:Downloaded newer image|Image is up to date) for \S/;
 
 /** The line says the build is over (BUILD_DONE). */
 export function buildDone(text: string): boolean {
   return BUILD_DONE.test(text);
+}
+
+/** The line ends the step shown so far without opening another: a finished build or pull. */
+export function closesStep(text: string): boolean {
+  return BUILD_DONE.test(text) || PULL_DONE.test(text);
 }
 
 /** The classic builder's `---> Running in <id>`: a RUN step only when no `Step N/M :` came before. */
@@ -113,6 +123,11 @@ export class StepTracker {
     if (BUILD_DONE.test(clean.text)) {
       this.built = true;
       this.current = undefined;
+      return;
+    }
+    // A finished pull: its image is there, and what follows is no longer the pull.
+    if (PULL_DONE.test(clean.text)) {
+      if (clean.step === undefined) this.current = undefined;
       return;
     }
     const kind = headerKind(clean.text);

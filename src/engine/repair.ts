@@ -13,7 +13,8 @@
 //      `Step N/M` / `npm` ... head word, not Compose's `web-1 exited with code 0` (NEW_LINE_START
 //      below), and does not begin with the same
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
-//      a compose service's `app-1  |`).
+//      a compose service's `app-1  |`); when only M's equal length says L was wrapped, the same
+//      eight characters without a blank are enough (one message printed twice).
 // Only texts up to REPAIR_LIMIT are repaired: hard wraps come from terminal and chat pastes,
 // never from CI log files, and the pass stays off the path of large logs. The byte path
 // (byte-path.ts) does not repair: on a log that small with a line ending in `: ` it gives the log
@@ -34,13 +35,18 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   // A browser or chat client that wrapped an error chain keeps the blank after the chain's colon at
   // the end of the line (`is not authorized to perform: ` / `ecr:GetDownloadUrlForLayer ...`).
   const chain = line.length >= MIN_CHAIN_WRAP && isChainEnd(line) && !PROMPT_END.test(line);
+  // Only the next line's equal length says "wrapped" (1, unusual width): when it also begins like
+  // this one, it is the same message again (`/app: /lib64/libc.so.6: version … not found` twice).
+  let onlyEqualNext = false;
   if (!chain) {
     if (line.length < MIN_WRAP) return false;
-    if (!TERMINAL_WIDTHS.has(line.length) && prev?.length !== line.length && next.length !== line.length) return false;
+    const width = TERMINAL_WIDTHS.has(line.length) || prev?.length === line.length;
+    if (!width && next.length !== line.length) return false;
+    onlyEqualNext = !width;
   }
   // Lines that begin alike (a syslog stamp, `npm ERR!`, a service prefix) are separate log lines.
   const head = line.slice(0, 8);
-  if (head.includes(" ") && next.startsWith(head)) return false;
+  if ((onlyEqualNext || head.includes(" ")) && next.startsWith(head)) return false;
   return !NEW_LINE_START.test(next);
 }
 
