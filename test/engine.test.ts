@@ -131,6 +131,15 @@ describe("facts and templates", () => {
     expect(d.fix[0]!.command).toBe("docker buildx build -t ghcr.io/acme/api:1.2 --platform linux/arm64 .");
   });
 
+  it("shows a registry's own fix step only for that registry, or when the registry is unknown", () => {
+    const ecr = { description: { en: "ECR login", zh: "ECR 登录" }, command: "aws ecr get-login-password | docker login --username AWS --password-stdin {{registry}}", whenFact: { registry: ["amazonaws.com"] } };
+    const engine = engineOf(ruleData("r", { fix: [ruleData("x").fix, ecr].flat() }));
+    const steps = (log: string) => engine.diagnose(log).diagnoses[0]!.fix.map((f) => f.description);
+    expect(steps("$ docker buildx build -t quay.io/acme/api:1 .\n#5 boom widget")).toEqual(["Do it"]);
+    expect(steps("$ docker buildx build -t 1234.dkr.ecr.eu-west-1.AmazonAWS.com/api:1 .\n#5 boom widget")).toEqual(["Do it", "ECR login"]);
+    expect(steps(`${DOCKER}boom x`)).toEqual(["Do it", "ECR login"]);
+  });
+
   it("shows an obvious placeholder when a fact is missing", () => {
     const d = engineOf(ruleData("r")).diagnose(`${DOCKER}boom x`).diagnoses[0]!;
     expect(d.fix[0]!.command).toBe("docker buildx build -t <image> --platform linux/amd64 .");

@@ -405,7 +405,7 @@ export class RuleEngine {
       confidence,
       priority: m.priority,
       summary: fillTemplate(m.summary[lang], safe),
-      fix: m.fix.map((f) => ({ description: fillTemplate(f.description[lang], safe), command: fillTemplate(f.command, safe) })),
+      fix: m.fix.filter((f) => stepApplies(f.whenFact, facts)).map((f) => ({ description: fillTemplate(f.description[lang], safe), command: fillTemplate(f.command, safe) })),
       docs: m.docs,
       evidence,
       facts: safe,
@@ -416,6 +416,15 @@ export class RuleEngine {
 }
 
 /** redactRecord with a memo of masked values (see diagnosePrepared). */
+/** A fix step's `whenFact`: every named fact is unknown, or holds one of the step's strings. */
+function stepApplies(when: Record<string, string[]> | undefined, facts: Facts): boolean {
+  if (!when) return true;
+  return Object.entries(when).every(([name, needles]) => {
+    const value = facts[name]?.toLowerCase();
+    return value === undefined || needles.some((n) => value.includes(n.toLowerCase()));
+  });
+}
+
 function maskRecord(rec: Facts, mask: (v: string) => string): Facts {
   const out: Facts = {};
   for (const [k, v] of Object.entries(rec)) out[k] = mask(v);

@@ -107,6 +107,11 @@ const fix = z
     description: text,
     /** A shell command; {{fact}} is filled from the log, {{fact|default}} falls back to a default. */
     command: z.string().min(1),
+    /**
+     * Shown only when each named fact is unknown or contains one of the strings (case-insensitive):
+     * an ECR login step is noise under a quay.io image (`whenFact: { registry: [amazonaws.com] }`).
+     */
+    whenFact: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
   })
   .strict();
 
