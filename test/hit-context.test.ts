@@ -246,4 +246,17 @@ Status: Downloaded newer image for ghcr.io/acme/collector:v1.2.0
     steps.visit(cleanLine("Status: Image is up to date for acme/app:2"));
     expect([...steps.contextsOf(cleanLine("app: config.yaml not found"))]).not.toContain("pull");
   });
+
+  it("podman's `Trying to pull <ref>...` opens the pull: its `denied` is the image's, never a push's", () => {
+    const r = diagnose(`Trying to pull docker.io/acme/private-tool:latest...
+  denied: requested access to the resource is denied
+Trying to pull quay.io/acme/private-tool:latest...
+  unauthorized: access to the requested resource is not authorized
+Error: error pulling image "acme/private-tool:latest": unable to pull acme/private-tool:latest: 2 errors occurred:
+        * Error initializing source docker://acme/private-tool:latest: Error reading manifest latest in docker.io/acme/private-tool: errors:
+denied: requested access to the resource is denied
+unauthorized: authentication required`);
+    expect(["image-not-found", "registry-auth-missing"]).toContain(r.diagnoses[0]?.ruleId);
+    expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("push-access-denied");
+  });
 });

@@ -28,6 +28,7 @@ export const HEADER_KEYWORDS = [
   "---> running in",
   "the push refers to",
   "pulling from ",
+  "trying to pull ",
   "unable to find image",
   "retrieving image manifest",
   "taking snapshot",
@@ -53,7 +54,8 @@ const HEADER: Array<[RegExp, StepKind]> = [
   // buildah numbers the stages of a multi-stage build before the step: `[1/3] STEP 2/2: RUN`.
   // (Case-sensitive: a CI tool's own `Step 2: Run unit tests` is not a Dockerfile RUN.)
   [/^(?:\[\d+\/\d+\] )?(?:Step|STEP) \d+(?:\/\d+)? ?: RUN\b|^---> Running in\b/, "run-step"],
-  [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b/i, "pull"],
+  // (podman and buildah try each registry in turn: `Trying to pull docker.io/library/x:1...`)
+  [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b|^Trying to pull (?:repository )?[\w.-]+\/\S/i, "pull"],
   [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: [A-Z]+\b/i, "other"],
   // kaniko logs its steps with logrus: `INFO[0012] RUN npm ci`, then the command's own output.
   [/^INFO\[\d+\] RUN\b/, "run-step"],
@@ -95,7 +97,7 @@ export function headerKind(text: string): StepKind | undefined {
 // the step (`<ref>: failed to resolve source metadata`, `failed to copy`, `failed to authorize`).
 const LINE_WORDS: Array<[RegExp, HitContext]> = [
   [/\bfailed to push\b|\bpushing (?:layers|manifest)|the push refers to|\bunexpected status from (?:PUT|POST|PATCH) request|\bfailed commit on ref "(?:manifest|index|layer)-|\bfailed to solve: unexpected status: [1-5]\d\d\b/i, "push"],
-  [/failed to resolve source metadata|load metadata for|pull access denied|error pulling image|failed to (?:fetch|pull|resolve|copy)\b|unexpected status from (?:HEAD|GET) request|\b(?:HEAD|GET) "?https?:\/\/[^\s"/]+\/v2\//i, "pull"],
+  [/failed to resolve source metadata|load metadata for|pull access denied|error pulling image|Error (?:reading manifest|initializing source docker:)|failed to (?:fetch|pull|resolve|copy)\b|unexpected status from (?:HEAD|GET) request|\b(?:HEAD|GET) "?https?:\/\/[^\s"/]+\/v2\//i, "pull"],
   [/booting buildkit|error for bootstrap|failed to (?:initialize|bootstrap) builder|listing workers|failed to dial gRPC/i, "builder-boot"],
   [/\bexporting to (?:image|oci|docker)|failed to export\b/i, "export"],
   // The Docker Engine's own API (`https://host:2376/v1.24/images/create`, versioned `/v1.NN/`; a
