@@ -241,7 +241,7 @@ Status: Downloaded newer image for ghcr.io/acme/collector:v1.2.0
     expect(diagnose(pulled).diagnoses.filter((d) => d.confidence !== "low").map((d) => d.ruleId)).not.toContain("image-not-found");
     // The pull's own failure, before any such line, is still the pull.
     const steps = new StepTracker();
-    for (const l of ["Unable to find image 'acme/app:2' locally"]) steps.visit(cleanLine(l));
+    steps.visit(cleanLine("Unable to find image 'acme/app:2' locally"));
     expect([...steps.contextsOf(cleanLine("docker: Error response from daemon: manifest for acme/app:2 not found"))]).toContain("pull");
     steps.visit(cleanLine("Status: Image is up to date for acme/app:2"));
     expect([...steps.contextsOf(cleanLine("app: config.yaml not found"))]).not.toContain("pull");

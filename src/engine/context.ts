@@ -70,11 +70,6 @@ const RUNNING_IN = /^---> Running in\b/;
 // `docker pull` / `docker run`'s last line of a pull (also under the classic builder's FROM).
 const PULL_DONE = /^Status: (?:Downloaded newer image|Image is up to date) for \S/;
 
-/** The line says the build is over (BUILD_DONE). */
-export function buildDone(text: string): boolean {
-  return BUILD_DONE.test(text);
-}
-
 /** The line ends the step shown so far without opening another: a finished build or pull. */
 export function closesStep(text: string): boolean {
   return BUILD_DONE.test(text) || PULL_DONE.test(text);

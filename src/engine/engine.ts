@@ -415,7 +415,6 @@ export class RuleEngine {
   }
 }
 
-/** redactRecord with a memo of masked values (see diagnosePrepared). */
 /** A fix step's `whenFact`: every named fact is unknown, or holds one of the step's strings. */
 function stepApplies(when: Record<string, string[]> | undefined, facts: Facts): boolean {
   if (!when) return true;
@@ -425,6 +424,7 @@ function stepApplies(when: Record<string, string[]> | undefined, facts: Facts): 
   });
 }
 
+/** redactRecord with a memo of masked values (see diagnosePrepared). */
 function maskRecord(rec: Facts, mask: (v: string) => string): Facts {
   const out: Facts = {};
   for (const [k, v] of Object.entries(rec)) out[k] = mask(v);
