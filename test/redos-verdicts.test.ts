@@ -3,7 +3,7 @@
 // every pattern has a verdict, every verdict is acceptable, and in CI they are re-checked.
 //
 // A recheck run costs one to several seconds of CPU a pattern and there are hundreds, more than
-// the whole rest of the suite, so CI re-checks an eighth of them, a different eighth for each
+// the whole rest of the suite, so CI re-checks a sixteenth of them, a different one for each
 // commit (chosen by the commit hash), and `npm run rules:verdicts`, which anyone who edits a
 // pattern runs, checks new patterns from scratch; BUILDX_FIX_VERIFY_REDOS=all re-checks them all.
 import { execFileSync } from "node:child_process";
@@ -17,9 +17,9 @@ const shipped = JSON.parse(readFileSync(SHIPPED_VERDICTS, "utf8")) as Record<str
 const patterns = loadRules().flatMap(({ rule }) => rulePatterns(rule).map((p) => ({ ...p, ruleId: rule.id })));
 const mode = process.env.BUILDX_FIX_VERIFY_REDOS === "all" ? "all" : inCI || process.env.BUILDX_FIX_VERIFY_REDOS === "1" ? "sample" : "off";
 
-const SHARES = 8;
+const SHARES = 16;
 
-/** Which eighth of the verdicts this commit re-checks (0 outside a git checkout). */
+/** Which sixteenth of the verdicts this commit re-checks (0 outside a git checkout). */
 function rotation(): number {
   try {
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: import.meta.dirname, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
