@@ -140,6 +140,31 @@ describe("facts and templates", () => {
     expect(steps(`${DOCKER}boom x`)).toEqual(["Do it", "ECR login"]);
   });
 
+  it("knows where a log was printed, and shows a CI service's own step only there or when it cannot tell", () => {
+    const gha = { description: { en: "GHA step", zh: "GHA 步骤" }, command: "uses: docker/setup-qemu-action@v3", whenFact: { origin: ["github-actions"] } };
+    const gitlab = { description: { en: "GitLab step", zh: "GitLab 步骤" }, command: "services: [docker:dind]", whenFact: { origin: ["gitlab-ci"] } };
+    const engine = engineOf(ruleData("r", { fix: [ruleData("x").fix, gha, gitlab].flat() }));
+    const answer = (log: string) => engine.diagnose(log).diagnoses[0]!;
+    const steps = (log: string) => answer(log).fix.map((f) => f.description);
+    // A one-line paste could come from anywhere: every step.
+    expect(steps(`${DOCKER}boom x`)).toEqual(["Do it", "GHA step", "GitLab step"]);
+    const cases: Array<[string, string, string[]]> = [
+      ["2024-01-01T00:00:00.0000000Z ##[group]Run docker/build-push-action@v5\n2024-01-01T00:00:01.0000000Z #9 boom x", "github-actions", ["Do it", "GHA step"]],
+      ["Running with gitlab-runner 16.5.0 (853330f9)\n$ docker build -t app .\n#9 boom x\nERROR: Job failed: exit code 1", "gitlab-ci", ["Do it", "GitLab step"]],
+      ["[Pipeline] sh\n+ docker build -t app .\n#9 boom x\nFinished: FAILURE", "jenkins", ["Do it"]],
+      ["##[section]Starting: Build image\n#9 boom x", "azure-pipelines", ["Do it"]],
+      ["[+] Building 3.1s (7/9) docker:desktop-linux\n => ERROR [3/5] RUN make\n#9 boom x", "terminal", ["Do it"]],
+      ["dev@laptop:~/src/app$ docker build -t app .\n#9 boom x", "terminal", ["Do it"]],
+      ["PS C:\\Users\\dev\\app> docker build -t app .\n#9 boom x", "terminal", ["Do it"]],
+    ];
+    for (const [log, origin, expected] of cases) {
+      expect(answer(log).facts.origin, log).toBe(origin);
+      expect(steps(log), log).toEqual(expected);
+    }
+    // GitLab echoes each script line behind `$ `, as a terminal prompt would not without user@host.
+    expect(answer("$ docker build -t app .\n#9 boom x").facts.origin).toBeUndefined();
+  });
+
   it("shows an obvious placeholder when a fact is missing", () => {
     const d = engineOf(ruleData("r")).diagnose(`${DOCKER}boom x`).diagnoses[0]!;
     expect(d.fix[0]!.command).toBe("docker buildx build -t <image> --platform linux/amd64 .");

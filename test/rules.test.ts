@@ -34,9 +34,9 @@ describe("the rule pack", () => {
     expect(others.every((r) => r.rule.priority > generic.priority)).toBe(true);
   });
 
-  it("links LazyCat errors to LazyCat docs and the rest to Docker docs or GitHub", () => {
+  it("links LazyCat errors to LazyCat docs and the rest to Docker, GitHub or GitLab docs", () => {
     for (const { rule } of engine.rules) {
-      for (const d of rule.docs) expect(d.url, rule.id).toMatch(/^https:\/\/(?:docs\.docker\.com|github\.com|developer\.lazycat\.cloud|docs\.github\.com|www\.dockerstatus\.com)\//);
+      for (const d of rule.docs) expect(d.url, rule.id).toMatch(/^https:\/\/(?:docs\.docker\.com|github\.com|developer\.lazycat\.cloud|docs\.github\.com|docs\.gitlab\.com|www\.dockerstatus\.com)\//);
     }
   });
 });

@@ -7,6 +7,7 @@ import { IMAGE_TOKEN, displayImage, registryOf } from "./image-ref.js";
 import { PLATFORM_LIST, normalizePlatform, samePlatform } from "./platform.js";
 import { StepTracker } from "./context.js";
 import { DOCKER_PROBES } from "./docker-structure.js";
+import { ORIGIN_PROBES } from "./log-origin.js";
 
 /** Facts a docker command line (and the builder lines right after it) pins down. */
 const SCOPED = ["image", "platforms", "builder", "driver", "dockerfile", "context"] as const;
@@ -44,6 +45,8 @@ export class FactState {
   dockerfile?: string;
   context?: string;
   armRunner = false;
+  /** Where the log was printed (log-origin.ts): a CI service or a terminal; first wins. */
+  origin?: string;
   private base?: Facts;
 
   /** This line is Docker output: so is the log. */
@@ -138,6 +141,9 @@ export class FactState {
       const v = raw[key];
       if (v) facts[key] = v;
     }
+    // GitHub Actions is known from its own marks (timestamps, `##[...]`), read as a condition.
+    const origin = this.conditions.has("github-actions") ? "github-actions" : this.origin;
+    if (origin) facts.origin = origin;
     for (const key of ["baseImage", "command", "exitCode"] as const) {
       const v = this[key];
       if (v) facts[key] = v;
@@ -322,6 +328,7 @@ const flag = (keywords: string[], condition: Condition | "docker"): Probe => ({
 export const PROBES: Probe[] = [
   commandProbe,
   ...DOCKER_PROBES,
+  ...ORIGIN_PROBES,
   flag(["[+] building", "[internal] load build definition", "load build definition from", "failed to solve", "sending build context", "error: failed to build", "#0 building with"], "build"),
   // The classic builder's "Step 3/9 : RUN ..." (any step, not only the first).
   // "step " alone is a common word; the pattern wants a digit after it.
