@@ -260,3 +260,13 @@ unauthorized: authentication required`);
     expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("push-access-denied");
   });
 });
+
+describe("a container's start in Docker 1.x words", () => {
+  it("`Cannot start container x:` is the daemon starting a container: its fork's ENOMEM is no build step out of memory", () => {
+    const r = diagnose(`Error response from daemon: Cannot start container licode: failed to create endpoint licode on network bridge: iptables failed: iptables --wait -t nat -A POSTROUTING -p udp -s 172.17.0.2 -d 172.17.0.2 --dport 30499 -j MASQUERADE:  (fork/exec /sbin/iptables: cannot allocate memory)`);
+    expect(r.diagnoses.find((d) => d.ruleId === "build-out-of-memory")).toBeUndefined();
+    const build = diagnose(`#9 [4/6] RUN make -j8
+#9 41.02 fork/exec /usr/bin/cc: cannot allocate memory`);
+    expect(build.diagnoses[0]?.ruleId).toBe("build-out-of-memory");
+  });
+});

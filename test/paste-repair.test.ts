@@ -28,7 +28,7 @@ describe("rejoining terminal wraps", () => {
 
   it("never joins a line that starts like a log line", () => {
     const eighty = "x".repeat(80);
-    for (const next of ["#12 0.345 npm ERR!", "2024-05-01T10:00:00Z foo", "ERROR: failed", "=> [internal] load", "Step 2/9 : RUN x", "  indented", "", "npm WARN deprecated", "Caused by: java.net.SocketTimeoutException"]) {
+    for (const next of ["#12 0.345 npm ERR!", "2024-05-01T10:00:00Z foo", "ERROR: failed", "=> [internal] load", "Step 2/9 : RUN x", "  indented", "", "npm WARN deprecated", "Caused by: java.net.SocketTimeoutException", "<--- Last few GCs --->"]) {
       expect(isWrapBreak(undefined, eighty, next)).toBe(false);
     }
     expect(isWrapBreak(undefined, eighty, "ost: no such host")).toBe(true);

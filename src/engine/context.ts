@@ -100,7 +100,8 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
   // registry's is `/v2/`): a TLS or connect error there, unless the line also names a registry
   // request the daemon was relaying, is between the CLI and its daemon.
   [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b/i, "daemon-api"],
-  [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task/i, "container-start"],
+  // (Docker 1.x named the container: `Cannot start container licode: failed to create endpoint …`)
+  [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task|\bCannot start container\b/i, "container-start"],
 ];
 
 /** Per-log state the context needs: step kinds by BuildKit step number, the step being shown, the command. */
