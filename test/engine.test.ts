@@ -153,9 +153,15 @@ describe("facts and templates", () => {
       ["Running with gitlab-runner 16.5.0 (853330f9)\n$ docker build -t app .\n#9 boom x\nERROR: Job failed: exit code 1", "gitlab-ci", ["Do it", "GitLab step"]],
       ["[Pipeline] sh\n+ docker build -t app .\n#9 boom x\nFinished: FAILURE", "jenkins", ["Do it"]],
       ["##[section]Starting: Build image\n#9 boom x", "azure-pipelines", ["Do it"]],
+      // Azure writes GitHub's `##[error]` and ISO timestamps too: its own banner decides.
+      ["2024-01-01T00:00:00.0000000Z ##[section]Starting: Build image\n2024-01-01T00:00:01.0000000Z #9 boom x\n2024-01-01T00:00:02.0000000Z ##[error]The process '/usr/bin/docker' failed with exit code 1", "azure-pipelines", ["Do it"]],
+      ["2024-05-02T10:00:00.123456Z 00O Running with gitlab-runner 17.0.0 (44feccdf)\n2024-05-02T10:00:05.123456Z 01O #9 boom x\n2024-05-02T10:00:06.123456Z 01O ERROR: Job failed: exit code 1", "gitlab-ci", ["Do it", "GitLab step"]],
       ["[+] Building 3.1s (7/9) docker:desktop-linux\n => ERROR [3/5] RUN make\n#9 boom x", "terminal", ["Do it"]],
       ["dev@laptop:~/src/app$ docker build -t app .\n#9 boom x", "terminal", ["Do it"]],
       ["PS C:\\Users\\dev\\app> docker build -t app .\n#9 boom x", "terminal", ["Do it"]],
+      // a prompt right under a line as wide as a terminal (the paste repair may join them)
+      [`${"see the log below ".repeat(5)}and more w\ndev@laptop:~/src/app$ docker build -t app .\n#9 boom x`, "terminal", ["Do it"]],
+      ["PS C:\\src> docker-compose build\n#9 boom x", "terminal", ["Do it"]],
     ];
     for (const [log, origin, expected] of cases) {
       expect(answer(log).facts.origin, log).toBe(origin);

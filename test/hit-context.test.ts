@@ -270,3 +270,12 @@ describe("a container's start in Docker 1.x words", () => {
     expect(build.diagnoses[0]?.ruleId).toBe("build-out-of-memory");
   });
 });
+
+describe("Docker 1.x's `Cannot start container` inside a build", () => {
+  it("is the RUN step's container: its fork's ENOMEM is the build out of memory", () => {
+    const r = diagnose(`Step 5 : RUN apt-get update
+ ---> Running in 3f2a9c1d7b6e
+Cannot start container 3f2a9c1d7b6e: [8] System error: fork/exec /proc/self/exe: cannot allocate memory`);
+    expect(r.diagnoses[0]?.ruleId).toBe("build-out-of-memory");
+  });
+});

@@ -100,9 +100,10 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
   // registry's is `/v2/`): a TLS or connect error there, unless the line also names a registry
   // request the daemon was relaying, is between the CLI and its daemon.
   [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b/i, "daemon-api"],
-  // (Docker 1.x named the container: `Cannot start container licode: failed to create endpoint …`)
-  [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task|\bCannot start container\b/i, "container-start"],
+  [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task/i, "container-start"],
 ];
+
+const CANNOT_START = /\bCannot start container\b/i;
 
 /** Per-log state the context needs: step kinds by BuildKit step number, the step being shown, the command. */
 export class StepTracker {
@@ -177,6 +178,10 @@ export class StepTracker {
     // The daemon relaying a registry's answer (`500 … ("Get "https://host/v2/": x509 …")`) is the registry's.
     if (fetching) out.delete("daemon-api");
     if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
+    // Docker 1.x named the container it could not start (`Cannot start container licode: failed to
+    // create endpoint …`); the classic builder said the same of a RUN step's container, so only
+    // outside a step.
+    if (!kind && CANNOT_START.test(clean.text)) out.add("container-start");
     // Compose's service prefix (`web-1  | `) is only put on a running container's output, never a step's.
     if (clean.service && !clean.timed && clean.step === undefined) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");

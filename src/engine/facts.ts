@@ -141,8 +141,10 @@ export class FactState {
       const v = raw[key];
       if (v) facts[key] = v;
     }
-    // GitHub Actions is known from its own marks (timestamps, `##[...]`), read as a condition.
-    const origin = this.conditions.has("github-actions") ? "github-actions" : this.origin;
+    // GitHub Actions is known from its own marks (timestamps, `##[...]`), read as a condition. Other
+    // services share some of them (Azure Pipelines writes `##[error]`, GitLab 17 ISO timestamps), so
+    // a CI service's own banner wins; a terminal's shape does not (GitHub's log has none of them).
+    const origin = this.origin && this.origin !== "terminal" ? this.origin : this.conditions.has("github-actions") ? "github-actions" : this.origin;
     if (origin) facts.origin = origin;
     for (const key of ["baseImage", "command", "exitCode"] as const) {
       const v = this[key];

@@ -20,13 +20,14 @@ const origin = (keywords: string[], shape: RegExp, value: Origin): Probe => ({
 
 export const ORIGIN_PROBES: Probe[] = [
   // The runner's banner, its stage headers and its final verdict.
-  origin(["running with gitlab-runner", "executing \"step_script\" stage", "job failed: exit code", "job failed (system failure)"], /Running with gitlab-runner|Executing "step_script" stage|ERROR: Job failed(?: \(system failure\))?:/, "gitlab-ci"),
+  origin(["running with gitlab-runner", "executing \"step_script\" stage", "error: job failed"], /Running with gitlab-runner|Executing "step_script" stage|ERROR: Job failed(?: \(system failure\))?:/, "gitlab-ci"),
   origin(["[pipeline] ", "finished: failure"], /^\[Pipeline\] \w|^Finished: FAILURE\b/, "jenkins"),
   // Azure Pipelines shares GitHub's `##[error]` but not `##[section]`.
   origin(["##[section]starting:", "##[section]finishing:"], /##\[section\](?:Starting|Finishing):/, "azure-pipelines"),
   origin(["exited with "], /^The command "[^"]+" exited with \d+\.$/, "travis-ci"),
   origin(["circleci", "exited with code exit status"], /Exited with code exit status \d+|^CircleCI received exit code/, "circleci"),
   // Only a terminal gets BuildKit's tty view (CI gets the plain `#5 ...` lines), Docker Desktop's
-  // context names, or a shell prompt in front of a docker command.
-  origin(["[+] building", "desktop-linux", "docker:desktop", "$ docker", "> docker", "% docker"], /^\[\+\] Building \d|docker:desktop-linux|^(?:PS [A-Z]:\\[^>]*> ?|[\w.-]+@[\w.-]+(?::[^$#\s]*)?[$#] ?|\w+% |➜ +\S+ +)docker /i, "terminal"),
+  // context names, or a shell prompt in front of a docker command. (The prompt is not anchored: a
+  // terminal's wrap may have joined it to the line above, and the byte path does not join lines.)
+  origin(["[+] building", "desktop-linux", "docker:desktop", "$ docker", "> docker", "% docker"], /^\[\+\] Building \d|docker:desktop-linux|(?:PS [A-Z]:\\[^>\n]*> ?|@[\w.-]+(?::[^$#\s]*)?[$#] ?|\b\w+% )docker(?:-compose)?\b/i, "terminal"),
 ];
