@@ -99,6 +99,19 @@ describe("byte path = string path", () => {
     expect(bailed.length, bailed.join("\n")).toBeLessThan(runs * 0.05);
   }, 300_000);
 
+  it("on pastes a terminal hard-wrapped, whose wraps the string path joins (fresh logs)", async () => {
+    // The wrapped line and its neighbours are handed on, so the reduced text's repair joins them too.
+    const fresh = join(import.meta.dirname, "fixtures", "fresh");
+    const cases = [
+      "set-7/copy-source-not-found--dockerfile-maven-target-lib.log",
+      "set-32/run-step-failed--platformio-devcontainer-argument-list-too-long.log",
+      "set-18/no-output-docker-container-driver--vscode-volume-bootstrap.log",
+    ].map((f) => ({ name: f, text: readFileSync(join(fresh, f), "utf8").replace(/^(?:# (?:source|why):[^\n]*\n)+/, "") }));
+    for (const c of cases) expect(engine.diagnose(c.text).diagnoses[0]?.confidence, c.name).toMatch(/high|medium/);
+    const { runs, bailed } = await compare(cases, 4096);
+    expect(bailed.length, bailed.join("\n")).toBeLessThan(runs);
+  }, 120_000);
+
   it("on 10 long logs made of the corpus logs, in large blocks (four interleaved streams)", async () => {
     const long = Array.from({ length: 10 }, (_, g) => {
       const part = corpus.filter((_c, i) => i % 10 === g);

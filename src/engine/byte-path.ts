@@ -26,7 +26,7 @@ import { HEADER_KEYWORDS, closesStep, headerKind, runningIn } from "./context.js
 import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
-import { REPAIR_LIMIT } from "./repair.js";
+import { MIN_WRAP, REPAIR_LIMIT, TERMINAL_WIDTHS } from "./repair.js";
 import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
 import { WasmScanner, segmentStarts } from "./scan-wasm.js";
 import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
@@ -38,6 +38,12 @@ const CHAIN_MIN_BYTES = 30;
 function endsInColonBlank(buf: Buffer, start: number, end: number): boolean {
   if (end > start && buf[end - 1] === 0x0d) end--;
   return end - start >= 2 && buf[end - 1] === 0x20 && buf[end - 2] === 0x3a;
+}
+
+/** Whether the line [start, end) holds a byte that makes its length in bytes differ from the string path's (UTF-8, ESC). */
+function hasWideByte(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i]! >= 0x80 || buf[i] === 0x1b) return true;
+  return false;
 }
 
 export class BailOut extends Error {
@@ -335,6 +341,8 @@ export class ByteDiagnosis {
   private total = 0;
   /** A line ended in `: ` (repair.ts rule 1b): on a paste-sized log only the string path joins it. */
   private chainEnd = false;
+  /** The byte length of the line before (for repair.ts's "as long as its neighbour"). */
+  private prevLineLen = -1;
 
   // The whole-log checks and the language, from the head and the tail.
   private headChars = 0;
@@ -468,7 +476,7 @@ export class ByteDiagnosis {
       if (block.indexOf(0x0d) === -1 && block.indexOf(0x1b) === -1) {
         this.scanStreams(buf, from, end);
         this.scannedUpTo = base + end;
-        if (last) this.endLine(buf, this.lineStart - base, end, true);
+        if (last) this.lineDone(buf, this.lineStart - base, end, true);
         return;
       }
     }
@@ -492,7 +500,7 @@ export class ByteDiagnosis {
           continue;
         }
         if (buf[i] === 0x0d) this.crEnd = base + i + 1;
-        this.endLine(buf, this.lineStart - base, i, false);
+        this.lineDone(buf, this.lineStart - base, i, false);
         this.lineStart = base + i + 1;
         this.lineNo++;
       } else {
@@ -510,7 +518,7 @@ export class ByteDiagnosis {
     }
     this.state = s;
     this.scannedUpTo = base + end;
-    if (last) this.endLine(buf, this.lineStart - base, end, true);
+    if (last) this.lineDone(buf, this.lineStart - base, end, true);
   }
 
   /** Event lists of the four streams, reused. */
@@ -598,6 +606,7 @@ export class ByteDiagnosis {
         continue;
       }
       const lineNo = this.lineNo;
+      this.noteWrap(buf, pos, at);
       if (this.lineKeys.size === 0 && lineNo > this.keepUntil && this.headChars > HEAD_CHARS && this.nonBlank) {
         if (!this.chainEnd && at - pos >= CHAIN_MIN_BYTES) this.chainEnd = endsInColonBlank(buf, pos, at);
         // Most lines: no keyword, no window, the head read. Only their place is noted (endLine's first lines).
@@ -609,6 +618,28 @@ export class ByteDiagnosis {
       pos = at + 1;
     }
     return pos;
+  }
+
+  private lineDone(buf: Buffer, start: number, end: number, last: boolean): void {
+    this.noteWrap(buf, start, end);
+    this.endLine(buf, start, end, last);
+  }
+
+  /**
+   * On a paste-sized log the string path joins a line as wide as a terminal (or as its neighbour)
+   * to the next one (repair.ts rule 1): such a line is handed on with the lines around it, so the
+   * engine's own repair of the reduced text joins what the string path joins. (Byte lengths: a
+   * line with UTF-8 or ANSI bytes counts as such a line whatever its width.)
+   */
+  private noteWrap(buf: Buffer, start: number, end: number): void {
+    if (this.total > REPAIR_LIMIT) return;
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    const len = end - start;
+    const wrap = len >= MIN_WRAP && (TERMINAL_WIDTHS.has(len) || len === this.prevLineLen || hasWideByte(buf, start, end));
+    this.prevLineLen = len;
+    if (!wrap) return;
+    if (this.lineNo > 1) this.keepBefore(this.lineNo, 1);
+    this.keepUntil = Math.max(this.keepUntil, this.lineNo + 1);
   }
 
   /** Decides what to do with the line [start, end) of the current block. */

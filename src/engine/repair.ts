@@ -20,10 +20,10 @@
 // (byte-path.ts) does not repair: on a log that small with a line ending in `: ` it gives the log
 // to the string path, and on a larger one it tells diagnosePrepared not to repair either.
 
-const MIN_WRAP = 60;
+export const MIN_WRAP = 60;
 /** A shorter line may still be a wrapped chain when it ends in `: ` (rule 1b). */
 const MIN_CHAIN_WRAP = 30;
-const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250]);
+export const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250]);
 export const REPAIR_LIMIT = 256 * 1024;
 // (V8 opens each part of its fatal report on a line of its own: `<--- Last few GCs --->`.)
 const NEW_LINE_START =
