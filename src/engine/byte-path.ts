@@ -26,7 +26,7 @@ import { HEADER_KEYWORDS, closesStep, headerKind, runningIn } from "./context.js
 import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
-import { MIN_WRAP, REPAIR_LIMIT, TERMINAL_WIDTHS } from "./repair.js";
+import { MIN_WRAP, REPAIR_LIMIT, TERMINAL_WIDTHS, rejoinWrapped } from "./repair.js";
 import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
 import { WasmScanner, segmentStarts } from "./scan-wasm.js";
 import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
@@ -40,9 +40,16 @@ function endsInColonBlank(buf: Buffer, start: number, end: number): boolean {
   return end - start >= 2 && buf[end - 1] === 0x20 && buf[end - 2] === 0x3a;
 }
 
-/** Whether the line [start, end) holds a byte that makes its length in bytes differ from the string path's (UTF-8, ESC). */
+/**
+ * Whether the line [start, end) holds a byte that may make its length in bytes differ from the
+ * string path's: UTF-8, ESC (ANSI codes), and the starts of what prepareText rewrites (an HTML
+ * entity `&amp;`, a Slack link `<https://…|label>`, an Engine API message `{"stream":…}`).
+ */
 function hasWideByte(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i]! >= 0x80 || buf[i] === 0x1b) return true;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b >= 0x80 || b === 0x1b || b === 0x26 || b === 0x3c || b === 0x7b) return true;
+  }
   return false;
 }
 
@@ -343,6 +350,8 @@ export class ByteDiagnosis {
   private chainEnd = false;
   /** The byte length of the line before (for repair.ts's "as long as its neighbour"). */
   private prevLineLen = -1;
+  /** The line before held such bytes: its width in characters is not known, only bounded. */
+  private prevWide = false;
 
   // The whole-log checks and the language, from the head and the tail.
   private headChars = 0;
@@ -429,6 +438,9 @@ export class ByteDiagnosis {
     }
     const lang = this.opts.lang && this.opts.lang !== "auto" ? this.opts.lang : this.language();
     const text = prepareText(this.reduced.lines.join("\n"));
+    // A hard wrap the repair joins may make a hit that no physical line showed, whose windows and
+    // step header the pass did not keep: such a paste goes to the string path, which sees it all.
+    if (repair && rejoinWrapped(text).joins.length > 0) throw new BailOut("a hard wrap the string path joins");
     this.opts.onReduced?.(this.reduced.lines.length, text.length);
     // A larger log is not repaired by the string path: its reduced text must not be either.
     const result = this.engine.diagnosePrepared(text, lang, repair);
@@ -635,8 +647,10 @@ export class ByteDiagnosis {
     if (this.total > REPAIR_LIMIT) return;
     if (end > start && buf[end - 1] === 0x0d) end--;
     const len = end - start;
-    const wrap = len >= MIN_WRAP && (TERMINAL_WIDTHS.has(len) || len === this.prevLineLen || hasWideByte(buf, start, end));
+    const wide = len >= MIN_WRAP && hasWideByte(buf, start, end);
+    const wrap = len >= MIN_WRAP && (wide || TERMINAL_WIDTHS.has(len) || len === this.prevLineLen || (this.prevWide && len <= this.prevLineLen));
     this.prevLineLen = len;
+    this.prevWide = wide;
     if (!wrap) return;
     if (this.lineNo > 1) this.keepBefore(this.lineNo, 1);
     this.keepUntil = Math.max(this.keepUntil, this.lineNo + 1);
