@@ -114,6 +114,20 @@ describe("byte path = string path", () => {
     await compare(cases, 4096);
   }, 120_000);
 
+  it("counts a CRLF split across two blocks as one line break, before a block of LF-only lines", async () => {
+    // The CR is the block's last byte; the next block (no CR in it) starts with the LF.
+    let head = "";
+    for (let i = 0; head.length < 65536 - 40; i++) head += `progress line ${String(i).padStart(6, "0")} ok\r\n`;
+    head += `${"x".repeat(65536 - head.length - 1)}\r\n`;
+    let tail = "";
+    for (let j = 0; j < 1500; j++) tail += `plain line ${String(j).padStart(6, "0")} of the build\n`;
+    tail += 'ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref abc::def: "/app/dist": not found\n';
+    const bytes = Buffer.from(head + tail);
+    expect(bytes[65535]).toBe(0x0d);
+    const got = await bytePath(bytes, 65536, []);
+    expect(JSON.parse(JSON.stringify(got))).toEqual(JSON.parse(JSON.stringify(stringPath(bytes))));
+  });
+
   it("on 10 long logs made of the corpus logs, in large blocks (four interleaved streams)", async () => {
     const long = Array.from({ length: 10 }, (_, g) => {
       const part = corpus.filter((_c, i) => i % 10 === g);

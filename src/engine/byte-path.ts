@@ -483,7 +483,9 @@ export class ByteDiagnosis {
       end = Math.max(buf.lastIndexOf(0x0a, end - 1), buf.lastIndexOf(0x0d, end - 1)) + 1;
     }
     const from = this.scannedUpTo - base;
-    if (end - from >= STREAMS_MIN && this.state === 0) {
+    // (Not when the block starts right after a CR: its LF ends the same line, which only the
+    // per-byte loop below knows.)
+    if (end - from >= STREAMS_MIN && this.state === 0 && base + from !== this.crEnd) {
       const block = buf.subarray(from, end);
       if (block.indexOf(0x0d) === -1 && block.indexOf(0x1b) === -1) {
         this.scanStreams(buf, from, end);
