@@ -114,6 +114,23 @@ describe("byte path = string path", () => {
     await compare(cases, 4096);
   }, 120_000);
 
+  it("repairs a paste over 256 KiB in bytes but under it in characters as the string path does", async () => {
+    // The string path's repair limit counts prepared characters: Chinese lines are 3 bytes a character.
+    const fresh = join(import.meta.dirname, "fixtures", "fresh");
+    const wrapped = readFileSync(join(fresh, "set-7/copy-source-not-found--dockerfile-maven-target-lib.log"), "utf8").replace(/^(?:# (?:source|why):[^\n]*\n)+/, "");
+    let head = "";
+    for (let i = 0; Buffer.byteLength(head) < 270 * 1024; i++) head += `${String(i).padStart(5, "0")} 正在下载依赖包，请稍候，构建仍在进行中。\n`;
+    const text = head + wrapped;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(256 * 1024);
+    expect(text.length).toBeLessThan(256 * 1024);
+    const bytes = Buffer.from(text);
+    const expected = stringPath(bytes);
+    expect((expected.result as { diagnoses: Array<{ confidence: string }> }).diagnoses[0]?.confidence).toMatch(/high|medium/);
+    const bailed: string[] = [];
+    expect(JSON.parse(JSON.stringify(await bytePath(bytes, 65536, bailed)))).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(bailed).toEqual(["over the repair limit in bytes, maybe not in characters"]);
+  });
+
   it("counts a CRLF split across two blocks as one line break, before a block of LF-only lines", async () => {
     // The CR is the block's last byte; the next block (no CR in it) starts with the LF.
     let head = "";
@@ -131,13 +148,14 @@ describe("byte path = string path", () => {
   it("on 10 long logs made of the corpus logs, in large blocks (four interleaved streams)", async () => {
     const long = Array.from({ length: 10 }, (_, g) => {
       const part = corpus.filter((_c, i) => i % 10 === g);
-      // Repeated past the size the string path repairs (256 KiB): long logs are CI logs, not pastes.
+      // Repeated past the size the string path repairs (256 KiB of prepared characters; CRLF, UTF-8
+      // and ANSI variants shrink, so 1 MiB of bytes): long logs are CI logs, not pastes.
       const once = part.map((c) => c.text).join("\n");
       let text = once;
-      while (text.length <= 300 * 1024) text += `\n${once}`;
+      while (text.length <= 1100 * 1024) text += `\n${once}`;
       return { name: `${part[0]!.name} + ${part.length - 1} more`, text };
     });
-    expect(long.every((l) => l.text.length > 300 * 1024)).toBe(true);
+    expect(long.every((l) => l.text.length > 1100 * 1024)).toBe(true);
     const { runs, bailed } = await compare(long, 1024 * 1024);
     // Most of these hold a `notInRun` rule's line somewhere, or a line ending in `: ` or a hard
     // wrap that the string path joins to the next (the byte path then hands the log to the string

@@ -65,6 +65,14 @@ const HEAD_CHARS = 65_536;
 const LANG_SAMPLE = 100_000;
 /** UTF-8 needs at most 3 bytes per UTF-16 unit: more bytes than this means more than 2 samples. */
 const LANG_BYTES = 3 * 2 * LANG_SAMPLE;
+/**
+ * The string path's repair limit counts prepared characters, and CRLF, UTF-8, ANSI colours, JSON
+ * messages, entities and Slack links make fewer characters than bytes: a log over REPAIR_LIMIT bytes
+ * that holds one may still be repaired there. Up to this many bytes it is given to the string path
+ * (cheap at that size); beyond, it would have to lose three bytes in four.
+ */
+const SHRINK_BYTES = 4 * REPAIR_LIMIT;
+const SHRINKING = /[\x80-\xff\r\x1b]|\{"|&(?:lt|gt|amp|quot|#39);|<(?:http|mailto:)/;
 
 // Strings that prepareText rewrites (entities, Slack links, no-break space, Engine API JSON messages) or that the input
 // checks look for (NUL): a line holding one is decoded and prepared the string path's way.
@@ -348,6 +356,9 @@ export class ByteDiagnosis {
   private total = 0;
   /** A line ended in `: ` (repair.ts rule 1b): on a paste-sized log only the string path joins it. */
   private chainEnd = false;
+  /** Whether the bytes so far may prepare to fewer characters (SHRINK_BYTES), and the last few. */
+  private mayShrink = false;
+  private shrinkTail = "";
   /** The byte length of the line before (for repair.ts's "as long as its neighbour"). */
   private prevLineLen = -1;
   /** The line before held such bytes: its width in characters is not known, only bounded. */
@@ -419,6 +430,11 @@ export class ByteDiagnosis {
       this.rawHead.push(Buffer.from(take));
       this.rawHeadLen += take.length;
     }
+    if (!this.mayShrink && this.total < SHRINK_BYTES) {
+      const text = this.shrinkTail + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
+      this.mayShrink = SHRINKING.test(text);
+      this.shrinkTail = text.slice(-8);
+    }
     this.total += chunk.length;
   }
 
@@ -430,6 +446,7 @@ export class ByteDiagnosis {
     // The string path would join a line ending in `: ` to the next one (repair.ts), possibly
     // making a keyword neither line holds: on a log small enough to be repaired, it answers.
     const repair = this.total <= REPAIR_LIMIT;
+    if (!repair && this.mayShrink && this.total <= SHRINK_BYTES) throw new BailOut("over the repair limit in bytes, maybe not in characters");
     if (repair && this.chainEnd) throw new BailOut("a line ends in ': ' (an error chain a chat client may have wrapped)");
     // Conditions only accumulate, and the shadow's are a subset of the engine's: a `whenNot`
     // condition seen means the engine drops the matcher, so its run need not be read.
