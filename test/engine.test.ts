@@ -218,6 +218,34 @@ describe("facts and templates", () => {
   });
 });
 
+describe("a classic verdict closes the step whose output it follows", () => {
+  // A paste that starts inside a RUN step's output, below its `Step N/M : RUN` header.
+  const inRun = ruleData("in-run", { match: { keywords: ["boom"], any: ["boom"], context: ["run-step"] } });
+  const generic = ruleData("generic", { match: { keywords: ["bang"], any: ["bang"] } });
+  const filler = Array.from({ length: 30 }, (_, i) => `compiling unit ${i}`).join("\n");
+  const verdict = "The command '/bin/sh -c make' returned a non-zero code: 2";
+
+  it("reads the lines above the verdict as the RUN step's output, however far", () => {
+    const engine = engineOf(inRun, generic);
+    const got = engine.diagnose(`boom\nbang\n${filler}\n${verdict}`).diagnoses;
+    expect(got.map((d) => [d.ruleId, d.confidence]).sort()).toEqual([
+      ["generic", "high"],
+      ["in-run", "high"],
+    ]);
+  });
+
+  it("also when the paste stops inside the verdict's quoted command, behind Compose's prefix", () => {
+    const engine = engineOf(inRun);
+    expect(engine.diagnose(`boom\n${filler}\nERROR: Service 'web' failed to build: The command '/bin/`).diagnoses.map((d) => d.ruleId)).toEqual(["in-run"]);
+  });
+
+  it("not across another step's header, and not without a verdict", () => {
+    const engine = engineOf(inRun, generic);
+    expect(engine.diagnose(`boom\nbang\n${filler}\nStep 4/5 : RUN make\n${verdict}`).diagnoses.map((d) => [d.ruleId, d.confidence])).toEqual([["generic", "low"]]);
+    expect(engine.diagnose(`boom\nbang\n${filler}\nmake: *** [all] Error 2`).diagnoses.map((d) => [d.ruleId, d.confidence])).toEqual([["generic", "low"]]);
+  });
+});
+
 describe("robustness", () => {
   it("does not stall on a very long line or many candidate lines", () => {
     // Quadratic on an unbounded line; the line cap keeps each attempt small.

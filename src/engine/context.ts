@@ -39,6 +39,11 @@ export const HEADER_KEYWORDS = [
   // A finished pull closes its step: what follows is the container's output or the next step.
   "status: downloaded newer image for ",
   "status: image is up to date for ",
+  // The classic builder's verdict on a RUN step closes it (engine.ts reads the output above it).
+  "the command '/bin/",
+  "the command [/bin/",
+  "the command 'cmd /s /c ",
+  "the command 'powershell ",
 ];
 
 const HEADER: Array<[RegExp, StepKind]> = [

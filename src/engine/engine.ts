@@ -5,7 +5,7 @@ import type { LoadedRule } from "../rules/load.js";
 import type { Condition, Confidence, DocLink, FixTemplate, HitContext, LocalText, MatchSpec, RuleFile, Wording } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
 import { redact } from "../redact/secrets.js";
-import { HEADER_KEYWORDS } from "./context.js";
+import { HEADER_KEYWORDS, closesStep, headerKind } from "./context.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { assertLogText, cleanLine, prepareText } from "./normalize.js";
 import { joinsBefore, rejoinWrapped } from "./repair.js";
@@ -146,6 +146,38 @@ const DOCKER_WINDOW = 15;
 // and the Dev Containers CLI (`devcontainer`, features from `ghcr.io/devcontainers/`), which builds and runs them.
 const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|\bdevcontainers?\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|building at STEP "|error building (?:image|stage)\b|^\[(?:creator|detector|analyzer|restorer|builder|exporter)\] |^\[\+\] Building|^=> |^Step \d+(?:\/\d+)? :|Service '[^'\n]{1,80}' failed to build|The command '\/bin\/(?:ba)?sh -c |^Status: (?:Downloaded newer image for|Image is up to date for) |^[\w.-]+: Pulling from |requested image's platform \(/i;
 
+// The classic builder's verdict on a RUN step opens with the step's shell (`The command '/bin/sh -c …'
+// returned a non-zero code: 1`, Docker 1.x `The command [/bin/sh -c …]`, Windows `cmd /S /C`), also
+// behind Compose's `ERROR: Service 'web' failed to build: `. The builder prints nothing between a
+// step's header and that verdict but the command's own output.
+const CLASSIC_VERDICT = /(?:^|: )The command ['[](?:\/bin\/|cmd \/S \/C |powershell )/;
+const STEP_KINDS: HitContext[] = ["run-step", "pull", "push", "export", "builder-boot", "container-start", "after-build"];
+
+/**
+ * A paste that starts below the step's header still shows whose output it is when the classic
+ * builder's verdict closes it: a hit in no step, with that verdict the next of the step headers
+ * and verdicts below it, is the failed RUN step's output.
+ */
+function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: number; verdict: boolean }>): void {
+  if (!marks.some((m) => m.verdict)) return;
+  for (const list of hits.values()) {
+    for (const h of list) {
+      if (STEP_KINDS.some((c) => h.contexts.has(c))) continue;
+      // (the first mark below the hit: marks are in the log's order)
+      let lo = 0;
+      let hi = marks.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (marks[mid]!.at > h.start) hi = mid;
+        else lo = mid + 1;
+      }
+      if (!marks[lo]?.verdict) continue;
+      h.contexts = new Set([...h.contexts, "run-step"]);
+      h.docker = true;
+    }
+  }
+}
+
 /** Whether Docker's words stand within DOCKER_WINDOW lines of the hit. */
 function dockerAround(text: string, hit: Hit): boolean {
   const { before, after } = linesAround(text, hit.start, hit.end, DOCKER_WINDOW);
@@ -198,6 +230,8 @@ export class RuleEngine {
     const { text, joins } = repair ? rejoinWrapped(prepared) : { text: prepared, joins: [] as number[] };
     const state = new FactState();
     const hits = new Map<number, Hit[]>();
+    // Unnumbered step headers and the classic builder's verdicts, in the log's order.
+    const marks: Array<{ at: number; verdict: boolean }> = [];
 
     for (const line of this.scanner.scan(text)) {
       const clean = cleanLine(text.slice(line.start, line.end));
@@ -221,7 +255,11 @@ export class RuleEngine {
         }
       }
       // (A running container's own output, behind Compose's service prefix, opens no build step.)
-      if (header && !clean.service) state.steps.visit(clean);
+      if (header && !clean.service) {
+        state.steps.visit(clean);
+        if (CLASSIC_VERDICT.test(clean.text)) marks.push({ at: line.start, verdict: true });
+        else if (clean.step === undefined && (headerKind(clean.text) || closesStep(clean.text))) marks.push({ at: line.start, verdict: false });
+      }
       let contexts: Set<HitContext> | undefined;
       const contextsOf = () => (contexts ??= state.steps.contextsOf(clean));
       // A `***` redaction was matched as the token `xxx`: facts show what the user pasted.
@@ -230,6 +268,7 @@ export class RuleEngine {
       for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, clean.step, hits, contextsOf, redactedTokens, docker);
     }
 
+    stepsClosedByVerdict(hits, marks);
     const facts = state.finish();
     const conditions = [...state.conditions].sort();
     // Each diagnosis masks its facts, mostly the same values: each value is masked once per call
