@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -37,8 +38,18 @@ describe("buildx-fix diagnose", () => {
     const plain = await runBin(["diagnose", tmpFile("build.log", LOAD_LOG), "--format", "json"]);
     const gz = await runBin(["diagnose", tmpFile("build.log.gz", gzipSync(LOAD_LOG)), "--json"]);
     const dash = await runBin(["diagnose", "-", "--json"], { input: LOAD_LOG });
+    // A pipe given as a file (`diagnose <(kubectl logs …)`, `/dev/stdin`) reads once and cannot seek.
+    const fifo = join(mkdtempSync(join(tmpdir(), "bxf-cli-")), "log.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const running = runBin(["diagnose", fifo, "--json"]);
+    createWriteStream(fifo).end(LOAD_LOG);
+    const pipe = await running;
+    const devStdin = await runBin(["diagnose", "/dev/stdin", "--json"], { input: LOAD_LOG });
     expect(plain.stdout).toBe(gz.stdout);
     expect(plain.stdout).toBe(dash.stdout);
+    expect([pipe.stderr, devStdin.stderr]).toEqual(["", ""]);
+    expect(pipe.stdout).toBe(plain.stdout);
+    expect(devStdin.stdout).toBe(plain.stdout);
   });
 
   it("prints [] and source none for a log with no known cause", async () => {

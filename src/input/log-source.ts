@@ -28,10 +28,24 @@ export class LogSource {
     private readonly file?: string,
     private readonly buffer?: Buffer,
     private readonly stream?: NodeJS.ReadableStream,
+    /** A named pipe, opened only when it is read (so that an error opening it is the reader's). */
+    private readonly pipe?: string,
   ) {}
 
   static fromFile(file: string): LogSource {
-    return new LogSource(file);
+    // A pipe (`diagnose <(kubectl logs …)`, `/dev/stdin`) reads once and cannot seek: it is read
+    // like stdin. (A missing file is the caller's error to report.)
+    let pipe = false;
+    try {
+      const st = statSync(file);
+      pipe = st.isFIFO() || st.isCharacterDevice() || st.isSocket();
+    } catch {
+      /* reported when the file is read */
+    }
+    if (!pipe) return new LogSource(file);
+    // (stdin by its name may be a socket, which cannot be opened again: read the process's own)
+    if (/^\/(?:dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/.test(file)) return LogSource.fromStream(process.stdin);
+    return new LogSource(undefined, undefined, undefined, file);
   }
 
   static fromBuffer(buffer: Buffer): LogSource {
@@ -55,13 +69,14 @@ export class LogSource {
 
   /** A file or buffer source: stdin is read once (into memory, or a temporary file when large). */
   async settle(): Promise<{ source: LogSource; cleanup: () => void }> {
+    if (this.pipe) return spool(createReadStream(this.pipe));
     if (!this.stream) return { source: this, cleanup: () => {} };
     return spool(this.stream);
   }
 
   /** Streams the unpacked, UTF-8 log into `sink` in blocks (a settled source only). */
   async pump(sink: Sink, maxBytes: number): Promise<void> {
-    if (this.stream) throw new Error("settle() a stream source first");
+    if (this.stream || this.pipe) throw new Error("settle() a stream source first");
     await this.pumpSettled(sink, maxBytes);
   }
 
