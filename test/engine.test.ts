@@ -199,6 +199,12 @@ describe("facts and templates", () => {
     expect(d.facts).toMatchObject({ builder: "multiarch", driver: "docker-container", baseImage: "node:20-alpine", command: "npm ci --omit=dev", exitCode: "127" });
   });
 
+  it("takes the image and its registry from `docker run`'s pull notice when the error names neither", () => {
+    const log = "Unable to find image 'quay.io/biocontainers/tool:0.1.0--py_0' locally\ndocker: Error response from daemon: boom x";
+    const d = engineOf(ruleData("r")).diagnose(log).diagnoses[0]!;
+    expect(d.facts).toMatchObject({ image: "quay.io/biocontainers/tool:0.1.0--py_0", registry: "quay.io" });
+  });
+
   it("numbers evidence lines as the user sees them, through CRLF and colours", () => {
     const d = engineOf(ruleData("r")).diagnose(`${DOCKER.trim()}\r\n\x1b[32mok\x1b[0m\r\n\r\n\x1b[31mboom x\x1b[0m\r\n`).diagnoses[0]!;
     expect(d.evidence).toEqual([{ line: 4, text: "boom x" }]);

@@ -436,6 +436,10 @@ export const PROBES: Probe[] = [
   probe(["pull access denied for"], /pull access denied for ([^\s,]+)/i, (m, s) => {
     s.errorImage ??= m[1];
   }),
+  // `docker run` names the image it is about to pull (then the pull's own error may not)
+  probe(["unable to find image"], /Unable to find image '([^'\s]+)' locally/i, (m, s) => {
+    if (m[1] && IMAGE_TOKEN.test(m[1])) s.errorImage ??= m[1];
+  }),
   probe(["/manifests/"], /https?:\/\/([^/\s"]+)\/v2\/([^\s"]+)\/manifests\/([^\s"/]+)/i, (m, s) => {
     const host = m[1] === "registry-1.docker.io" ? "" : `${m[1]}/`;
     s.errorImage ??= `${host}${m[2]}${m[3]?.startsWith("sha256:") ? "" : `:${m[3]}`}`;
