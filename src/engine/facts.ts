@@ -440,6 +440,18 @@ export const PROBES: Probe[] = [
   probe(["unable to find image"], /Unable to find image '([^'\s]+)' locally/i, (m, s) => {
     if (m[1] && IMAGE_TOKEN.test(m[1])) s.errorImage ??= m[1];
   }),
+  // Compose v1 (`Pulling web (nginx:1.25)...`) and the pull's own first line (`1.25: Pulling from library/nginx`)
+  probe([")..."], /^Pulling [\w.-]+ \(([^)\s]+)\)\.\.\./, (m, s) => {
+    if (m[1] && IMAGE_TOKEN.test(m[1])) s.errorImage ??= displayImage(m[1]);
+  }),
+  probe([": pulling from "], /^([\w][\w.-]{0,127}): Pulling from (\S+)$/i, (m, s) => {
+    const ref = `${m[2]!.replace(/^library\//, "")}:${m[1]}`;
+    if (IMAGE_TOKEN.test(ref)) s.errorImage ??= displayImage(ref);
+  }),
+  // BuildKit names the image a pull or push failed for at the head of its chain
+  probe(["failed to solve: ", "failed to push "], /(?:failed to solve|failed to push): ((?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9._\/-]*[a-z0-9](?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?): /i, (m, s) => {
+    if (m[1] && (m[1].includes(":") || m[1].includes("/"))) s.errorImage ??= displayImage(m[1]);
+  }),
   probe(["/manifests/"], /https?:\/\/([^/\s"]+)\/v2\/([^\s"]+)\/manifests\/([^\s"/]+)/i, (m, s) => {
     const host = m[1] === "registry-1.docker.io" ? "" : `${m[1]}/`;
     s.errorImage ??= `${host}${m[2]}${m[3]?.startsWith("sha256:") ? "" : `:${m[3]}`}`;
