@@ -131,6 +131,16 @@ describe("byte path = string path", () => {
     expect(bailed).toEqual(["over the repair limit in bytes, maybe not in characters"]);
   });
 
+  it("keeps a classic verdict's bare opening, whatever the step's shell, since it closes the output above it", async () => {
+    const pad = Array.from({ length: 5 }, (_, i) => `x${i}`).join("\n");
+    const cases = ["'/bin/sh -c curl x", "'cmd /S /C curl x", "'powershell iwr x"].map((open) => ({
+      name: open,
+      text: `curl: (6) Could not resolve host: example.com\n${pad}\nThe command ${open}\n`,
+    }));
+    for (const c of cases) expect(engine.diagnose(c.text).diagnoses[0]?.confidence, c.name).toBe("high");
+    await compare(cases, 4096);
+  });
+
   it("counts a CRLF split across two blocks as one line break, before a block of LF-only lines", async () => {
     // The CR is the block's last byte; the next block (no CR in it) starts with the LF.
     let head = "";

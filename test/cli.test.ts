@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createWriteStream, mkdtempSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -66,6 +66,16 @@ describe("buildx-fix diagnose", () => {
     expect(md.stdout).toMatch(/^### buildx-fix: /);
     expect(md.stdout).toContain("```sh");
   });
+
+  it("refuses a stream over the size limit as it arrives, leaving no spooled file behind", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "bxf-spool-"));
+    // An endless stream: read whole, it would never end. (Past the 8 MiB kept in memory, the rest
+    // was going to a temporary file.)
+    const r = await runBin(["diagnose", "/dev/zero"], { env: { MAX_LOG_BYTES: String(10 * 1024 * 1024), TMPDIR: tmp } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/over the 10(?:\.0)? MB limit/);
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 20_000);
 
   it("exits 2 with one line on usage errors and unreadable input", async () => {
     for (const args of [["diagnose", "--format", "yaml"], ["diagnose", "/no/such/file.log"], ["diagnose", "--bogus"], ["nonsense"]]) {

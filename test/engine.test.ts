@@ -245,6 +245,12 @@ describe("a classic verdict closes the step whose output it follows", () => {
     expect(engine.diagnose(`boom\n${filler}\nERROR: Service 'web' failed to build: The command '/bin/`).diagnoses.map((d) => d.ruleId)).toEqual(["in-run"]);
   });
 
+  it("not across another docker command: what `docker exec` printed is not the build's", () => {
+    const engine = engineOf(inRun);
+    expect(engine.diagnose(`$ docker exec web ./entrypoint.sh\nboom\n$ docker build -t web .\n${verdict}`).diagnoses).toEqual([]);
+    expect(engine.diagnose(`$ docker build -t web .\nboom\n${verdict}`).diagnoses.map((d) => d.ruleId)).toEqual(["in-run"]);
+  });
+
   it("not across another step's header, and not without a verdict", () => {
     const engine = engineOf(inRun, generic);
     expect(engine.diagnose(`boom\nbang\n${filler}\nStep 4/5 : RUN make\n${verdict}`).diagnoses.map((d) => [d.ruleId, d.confidence])).toEqual([["generic", "low"]]);

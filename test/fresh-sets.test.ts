@@ -10,7 +10,7 @@ import { builtinEngine } from "./helpers/engine.js";
 
 const root = join(import.meta.dirname, "fixtures", "fresh");
 // Strict scores (high/medium first answers) when each set was last measured, rounded down.
-const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.9, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94, "set-24": 0.93, "set-25": 0.85, "set-26": 0.92, "set-27": 0.91, "set-28": 0.91, "set-29": 0.83, "set-30": 0.93, "set-31": 0.89, "set-32": 0.83, "set-33": 0.83, "set-34": 0.86, "set-35": 0.79, "set-36": 0.92, "set-37": 0.81 };
+const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.9, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94, "set-24": 0.93, "set-25": 0.85, "set-26": 0.92, "set-27": 0.91, "set-28": 0.91, "set-29": 0.83, "set-30": 0.93, "set-31": 0.89, "set-32": 0.83, "set-33": 0.83, "set-34": 0.86, "set-35": 0.79, "set-36": 0.92, "set-37": 0.81, "set-38": 0.85 };
 // Set 20 went from 0.87 to 0.86 on purpose: its vcmi log is a retyped paste (`/usr/bin/evn: 'sh\r' :`),
 // and the pattern loosened to fit that typo was narrowed again after review (machine output only).
 // Set 13 went from 0.91 to 0.90 on purpose: a shell's `cannot execute binary file: Exec format
@@ -41,6 +41,9 @@ const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 
 // Set 24's are two Windows builds whose RUN steps failed for the host's sake: msbuild in a .NET
 // Framework image on a host missing a Windows update, and every RUN returning 4294967295 under the
 // experimental Linux-containers-on-Windows; the logs show only the failed step, which the engine answers.
+// Set 22's V8 `Fatal error in , line 0 / unreachable code` on Raspbian buster (zwave-js-ui) was labelled
+// none for want of a rule; its thread settles the host's old libseccomp, and set 38 brought the rule
+// (engine-seccomp-outdated, v8-unreachable-arm32): it now has that label.
 // Set 29's is a single line of a RUN step, emsdk's `Error: Downloading URL '…': HTTP Error 404`, that
 // emsdk survives by falling back to another archive: pasted alone, nothing says the step went on.
 const KNOWN_ALARMS: Record<string, string[]> = {
@@ -57,7 +60,7 @@ const KNOWN_ALARMS: Record<string, string[]> = {
 // never as the README's headline. Set 22's four collectors stopped at 74 logs (56 with a known cause,
 // 18 without): the search excerpts they worked from held no long CI logs to cut more from. Set 32's
 // five stopped one known-cause log short (59 with a known cause, 26 without).
-const SHORT_SETS: Record<string, string> = { "set-22": "56 known / 18 none", "set-32": "59 known / 26 none", "set-35": "54 known / 28 none" };
+const SHORT_SETS: Record<string, string> = { "set-22": "57 known / 17 none", "set-32": "59 known / 26 none", "set-35": "54 known / 28 none" };
 const HEADER = /^(?:# (?:source|why):[^\n]*\n)+/;
 
 describe.each(Object.keys(FLOORS))("fresh set %s", (set) => {

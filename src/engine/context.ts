@@ -115,6 +115,8 @@ export class StepTracker {
   private readonly steps = new Map<number, StepKind>();
   /** The last header seen without a BuildKit number (error box, tty view, classic builder). */
   private current?: StepKind;
+  /** How many docker commands were seen: each one ends what the one before printed. */
+  commands = 0;
   /** The verb of the last docker command seen (`run`, `build`, `push`, ...). */
   command?: string;
   /** The current command (or the log, before any command) gave a target platform (`--platform`, `platforms:`). */
@@ -150,6 +152,7 @@ export class StepTracker {
 
   /** A new docker command: the step shown so far belongs to the previous run. */
   newCommand(verb: string): void {
+    this.commands++;
     this.command = verb;
     this.current = undefined;
     this.built = false;

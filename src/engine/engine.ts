@@ -243,6 +243,7 @@ export class RuleEngine {
       // Probes and step headers first, so a hit on this very line sees what it says.
       const matchers = new Set<number>();
       const probesRun = new Set<Probe>();
+      const commandsBefore = state.steps.commands;
       let header = false;
       for (const k of line.keywords) {
         for (const c of this.byKeyword.get(k) ?? []) {
@@ -255,6 +256,8 @@ export class RuleEngine {
         }
       }
       // (A running container's own output, behind Compose's service prefix, opens no build step.)
+      // A new docker command ends the output above it, as a step header does.
+      if (state.steps.commands !== commandsBefore) marks.push({ at: line.start, verdict: false });
       if (header && !clean.service) {
         state.steps.visit(clean);
         if (CLASSIC_VERDICT.test(clean.text)) marks.push({ at: line.start, verdict: true });

@@ -59,7 +59,7 @@ export class LogSource {
 
   /** The string path's input: the whole decoded log. */
   async text(maxBytes: number): Promise<string> {
-    const s = await this.settle();
+    const s = await this.settle(maxBytes);
     try {
       return decodeLog(s.source.buffer ?? readFileSync(s.source.file!), maxBytes);
     } finally {
@@ -68,10 +68,10 @@ export class LogSource {
   }
 
   /** A file or buffer source: stdin is read once (into memory, or a temporary file when large). */
-  async settle(): Promise<{ source: LogSource; cleanup: () => void }> {
-    if (this.pipe) return spool(createReadStream(this.pipe));
+  async settle(maxBytes = Infinity): Promise<{ source: LogSource; cleanup: () => void }> {
+    if (this.pipe) return spool(createReadStream(this.pipe), maxBytes);
     if (!this.stream) return { source: this, cleanup: () => {} };
-    return spool(this.stream);
+    return spool(this.stream, maxBytes);
   }
 
   /** Streams the unpacked, UTF-8 log into `sink` in blocks (a settled source only). */
@@ -210,7 +210,12 @@ function bufferStream(buffer: Buffer): Readable {
   return Readable.from(chunksOf(buffer));
 }
 
-async function spool(stream: NodeJS.ReadableStream): Promise<{ source: LogSource; cleanup: () => void }> {
+/**
+ * Reads a stream once. More than the cap (plus what gzip may add to data it cannot shrink) is
+ * refused as it arrives: the cap applies to the unpacked log, which is never smaller.
+ */
+async function spool(stream: NodeJS.ReadableStream, maxBytes: number): Promise<{ source: LogSource; cleanup: () => void }> {
+  const limit = maxBytes + maxBytes / 1000 + 64 * 1024;
   const chunks: Buffer[] = [];
   let size = 0;
   let fd: number | undefined;
@@ -218,9 +223,10 @@ async function spool(stream: NodeJS.ReadableStream): Promise<{ source: LogSource
   try {
     for await (const c of stream) {
       const chunk = typeof c === "string" ? Buffer.from(c) : (c as Buffer);
+      size += chunk.length;
+      if (size > limit) throw new LogTooLargeError(size, maxBytes);
       if (fd === undefined) {
         chunks.push(chunk);
-        size += chunk.length;
         if (size > SPOOL_BYTES) {
           dir = mkdtempSync(join(tmpdir(), "buildx-fix-stdin-"));
           fd = openSync(join(dir, "log"), "w", 0o600);
@@ -250,7 +256,7 @@ export interface DiagnoseSourceOptions extends ByteScanOptions {
  * path cannot be sure of giving the same answer (see BailOut).
  */
 export async function diagnoseSource(engine: RuleEngine, source: LogSource, opts: DiagnoseSourceOptions): Promise<DiagnoseResult> {
-  const { source: settled, cleanup } = await source.settle();
+  const { source: settled, cleanup } = await source.settle(opts.maxBytes);
   try {
     const pass = new ByteDiagnosis(engine, opts);
     await settled.pump(pass, opts.maxBytes);
