@@ -136,6 +136,9 @@ const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|mes
 // and the script: `packages/backend postinstall: Error: Cannot find module …`.
 // The directory is a path (`packages/api`, `.`), never one bare word: `docker build: …` is not pnpm's.
 const PNPM_PREFIX = /^(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) (?:preinstall|install|postinstall|prepare|prepack|build): (?=\S)/;
+// A workspace runner's prefix on a BuildKit line: pnpm's recursive run (`apps/ws docker:build: #24 …`,
+// any script) and turbo's (`web:docker-build: #24 …`). Only before `#N `, so nothing else is touched.
+const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) [\w:.-]{1,40}|[\w@./-]{1,80}:[\w:.-]{1,40}): (?=#\d+ )/;
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
@@ -200,6 +203,7 @@ export function cleanLine(raw: string): CleanLine {
   if (text.includes('\\"') && LOG_FIELD.test(text)) text = text.replace(/\\(["\\])/g, "$1");
   if (text.includes(" / ")) text = text.replace(SPACED_PLATFORM, (_m, os: string, arch: string, v?: string) => (v ? `${os}/${arch}/${v}` : `${os}/${arch}`));
   text = tokenizePlaceholders(text);
+  if (text.includes(": #")) text = text.replace(WORKSPACE_BEFORE_STEP, "");
   const bk = BUILDKIT_STEP.exec(text);
   if (bk) text = text.slice(bk[0].length).replace(PNPM_PREFIX, "");
   else {
