@@ -205,6 +205,20 @@ describe("facts and templates", () => {
     expect(d.facts).toMatchObject({ image: "quay.io/biocontainers/tool:0.1.0--py_0", registry: "quay.io" });
   });
 
+  it("takes the image of a pull that did not finish, and of a failed push, over one pulled fine", () => {
+    const engine = engineOf(ruleData("r"));
+    const pulls = "latest: Pulling from library/redis\nStatus: Downloaded newer image for redis:latest\n2.0: Pulling from acme/web\nboom x";
+    expect(engine.diagnose(pulls).diagnoses[0]!.facts).toMatchObject({ image: "acme/web:2.0", registry: "docker.io" });
+    const push = "#12 ERROR: failed to push ghcr.io/acme/api:1.0: unexpected status: 403 Forbidden\nboom x";
+    expect(engine.diagnose(push).diagnoses[0]!.facts).toMatchObject({ image: "ghcr.io/acme/api:1.0", registry: "ghcr.io" });
+  });
+
+  it("reads a workspace runner's prefix before BuildKit's own lines only", () => {
+    const engine = engineOf(ruleData("r", { match: { keywords: ["boom"], any: ["boom"], context: ["run-step"] } }));
+    expect(engine.diagnose("apps/ws docker:build: #24 51.01 boom").diagnoses.map((d) => d.ruleId)).toEqual(["r"]);
+    expect(engine.diagnose("api:test: #12 boom").diagnoses).toEqual([]);
+  });
+
   it("numbers evidence lines as the user sees them, through CRLF and colours", () => {
     const d = engineOf(ruleData("r")).diagnose(`${DOCKER.trim()}\r\n\x1b[32mok\x1b[0m\r\n\r\n\x1b[31mboom x\x1b[0m\r\n`).diagnoses[0]!;
     expect(d.evidence).toEqual([{ line: 4, text: "boom x" }]);

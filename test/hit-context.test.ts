@@ -279,3 +279,11 @@ Cannot start container 3f2a9c1d7b6e: [8] System error: fork/exec /proc/self/exe:
     expect(r.diagnoses[0]?.ruleId).toBe("build-out-of-memory");
   });
 });
+
+describe("make's EPERM: the old seccomp only with an Alpine image in sight", () => {
+  it("is medium next to musl or an Alpine image, low next to a host merely named alpine", () => {
+    const top = (log: string) => diagnose(log).diagnoses[0];
+    expect(top("+ make all 'TARGET=linux-musl'\nmake: /bin/sh: Operation not permitted")).toMatchObject({ ruleId: "engine-seccomp-outdated", confidence: "medium" });
+    expect(top("$ ssh build@alpine-builder.example.com make\nmake: /bin/sh: Operation not permitted")?.confidence).toBe("low");
+  });
+});

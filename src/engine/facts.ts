@@ -34,6 +34,8 @@ export class FactState {
   image?: string;
   /** Images seen in error messages (pull/push targets); used when no command names one. */
   errorImage?: string;
+  /** The last image a pull was started for and not seen finished: a fallback when no error names one. */
+  pulledImage?: string;
   platforms?: string;
   hostPlatform?: string;
   imagePlatform?: string;
@@ -115,7 +117,7 @@ export class FactState {
 
   private derive(raw: Partial<Record<ScopedFact, string>>, addConditions: boolean): Facts {
     const facts: Facts = {};
-    const image = raw.image ?? this.errorImage;
+    const image = raw.image ?? this.errorImage ?? this.pulledImage;
     if (image) {
       facts.image = image;
       facts.registry = registryOf(image);
@@ -436,20 +438,25 @@ export const PROBES: Probe[] = [
   probe(["pull access denied for"], /pull access denied for ([^\s,]+)/i, (m, s) => {
     s.errorImage ??= m[1];
   }),
-  // `docker run` names the image it is about to pull (then the pull's own error may not)
+  // The image a pull was started for, when no error names one: `docker run`'s notice, Compose v1
+  // (`Pulling web (nginx:1.25)...`) and the pull's own first line (`1.25: Pulling from library/nginx`).
+  // The last one started wins; one seen finished (`Status: Downloaded newer image for x`) is dropped.
   probe(["unable to find image"], /Unable to find image '([^'\s]+)' locally/i, (m, s) => {
-    if (m[1] && IMAGE_TOKEN.test(m[1])) s.errorImage ??= m[1];
+    if (m[1] && IMAGE_TOKEN.test(m[1])) s.pulledImage = displayImage(m[1]);
   }),
-  // Compose v1 (`Pulling web (nginx:1.25)...`) and the pull's own first line (`1.25: Pulling from library/nginx`)
   probe([")..."], /^Pulling [\w.-]+ \(([^)\s]+)\)\.\.\./, (m, s) => {
-    if (m[1] && IMAGE_TOKEN.test(m[1])) s.errorImage ??= displayImage(m[1]);
+    if (m[1] && IMAGE_TOKEN.test(m[1])) s.pulledImage = displayImage(m[1]);
   }),
   probe([": pulling from "], /^([\w][\w.-]{0,127}): Pulling from (\S+)$/i, (m, s) => {
     const ref = `${m[2]!.replace(/^library\//, "")}:${m[1]}`;
-    if (IMAGE_TOKEN.test(ref)) s.errorImage ??= displayImage(ref);
+    if (IMAGE_TOKEN.test(ref)) s.pulledImage = displayImage(ref);
+  }),
+  probe(["status: downloaded newer image for ", "status: image is up to date for "], /^Status: (?:Downloaded newer image|Image is up to date) for (\S+)$/i, (m, s) => {
+    if (m[1] && s.pulledImage === displayImage(m[1])) s.pulledImage = undefined;
   }),
   // BuildKit names the image a pull or push failed for at the head of its chain
-  probe(["failed to solve: ", "failed to push "], /(?:failed to solve|failed to push): ((?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9._\/-]*[a-z0-9](?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?): /i, (m, s) => {
+  // (`failed to solve: node:20: failed to resolve …`, `failed to push ghcr.io/acme/api:1.0: unexpected status …`)
+  probe(["failed to solve: ", "failed to push "], /(?:failed to solve: |failed to push )((?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9._\/-]*[a-z0-9](?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?): /i, (m, s) => {
     if (m[1] && (m[1].includes(":") || m[1].includes("/"))) s.errorImage ??= displayImage(m[1]);
   }),
   probe(["/manifests/"], /https?:\/\/([^/\s"]+)\/v2\/([^\s"]+)\/manifests\/([^\s"/]+)/i, (m, s) => {

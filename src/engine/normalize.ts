@@ -138,7 +138,7 @@ const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|mes
 const PNPM_PREFIX = /^(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) (?:preinstall|install|postinstall|prepare|prepack|build): (?=\S)/;
 // A workspace runner's prefix on a BuildKit line: pnpm's recursive run (`apps/ws docker:build: #24 …`,
 // any script) and turbo's (`web:docker-build: #24 …`). Only before `#N `, so nothing else is touched.
-const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) [\w:.-]{1,40}|[\w@./-]{1,80}:[\w:.-]{1,40}): (?=#\d+ )/;
+const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) [\w:.-]{1,40}|[\w@./-]{1,80}:[\w:.-]{1,40}): (?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
