@@ -287,3 +287,18 @@ describe("make's EPERM: the old seccomp only with an Alpine image in sight", () 
     expect(top("$ ssh build@alpine-builder.example.com make\nmake: /bin/sh: Operation not permitted")?.confidence).toBe("low");
   });
 });
+
+describe("sameStep in the classic builder's output: up to the nearest step header", () => {
+  it("a compiler error in an earlier step that passed does not speak for the failing step", () => {
+    const log = [
+      "Step 3/6 : RUN go vet ./... || true",
+      " ---> Running in 1a2b3c4d5e6f",
+      "./main.go:10:2: declared and not used: x",
+      " ---> 0f1e2d3c4b5a",
+      "Step 4/6 : RUN curl -fsSL https://example.org/tool-${TARGETARCH}.tgz -o /t.tgz",
+      " ---> Running in 6f5e4d3c2b1a",
+      "The command '/bin/sh -c curl -fsSL https://example.org/tool-${TARGETARCH}.tgz -o /t.tgz' returned a non-zero code: 22",
+    ].join("\n");
+    expect(diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "buildkit-required", confidence: "medium" });
+  });
+});

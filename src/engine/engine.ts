@@ -402,15 +402,23 @@ export class RuleEngine {
     const { before, after } = linesAround(text, hit.start, hit.end, widest);
     // Each line with its distance from the evidence line, its side and its BuildKit step, to honour
     // `within`, `side` and `sameStep`.
-    const around: Array<[string, number, "before" | "after" | "both", number | undefined]> = [[hit.text, 0, "both", hit.step]];
+    // A hit with no BuildKit step number (the classic builder's output) shares its step with the
+    // lines up to the nearest step header on each side (`Step 4/6 : RUN …` starts the next one).
+    const around: Array<[string, number, "before" | "after" | "both", number | undefined, boolean]> = [[hit.text, 0, "both", hit.step, true]];
     for (const [lines, side] of [[before, "before"], [after, "after"]] as const) {
+      let own = true;
       lines.forEach((l, i) => {
         const c = cleanLine(l);
-        around.push([c.text, i + 1, side, c.step]);
+        const boundary = c.step !== undefined || headerKind(c.text) !== undefined;
+        // (a header before the hit opens the hit's own step; one after it opens the next)
+        if (boundary && side === "after") own = false;
+        around.push([c.text, i + 1, side, c.step, own]);
+        if (boundary && side === "before") own = false;
       });
     }
+    const sameStep = (step: number | undefined, own: boolean): boolean => (hit.step !== undefined ? step === hit.step : own);
     const seen = (n: NearCheck): boolean =>
-      around.some(([line, d, side, step]) => d <= n.within && (n.side === "both" || side === n.side) && (!n.sameStep || (hit.step !== undefined && step === hit.step)) && n.re.test(line));
+      around.some(([line, d, side, step, own]) => d <= n.within && (n.side === "both" || side === n.side) && (!n.sameStep || sameStep(step, own)) && n.re.test(line));
     return m.near.every(seen) && !m.notNear.some(seen);
   }
 
