@@ -60,7 +60,7 @@ ERROR: failed to solve: failed to do request: Head "https://***/v2/app/manifests
   });
 });
 
-describe("rejoining error chains a browser or chat client wrapped at `: `", () => {
+describe("rejoining error chains and sentences a browser or chat client wrapped at `: ` or `, `", () => {
   const wrapped = [
     "error pulling image configuration: download failed after attempts=1: ",
     "denied: User: arn:aws:sts::123456789012:assumed-role/ci/session is not authorized to perform: ",
@@ -78,5 +78,19 @@ describe("rejoining error chains a browser or chat client wrapped at `: `", () =
     expect(isWrapBreak(undefined, "web-1  | Connecting to the broker at amqp://rabbit: ", "web-1  | Error: connect ECONNREFUSED")).toBe(false);
     expect(isWrapBreak(undefined, "Something went wrong while reading the config file: ", "Traceback (most recent call last):")).toBe(false);
     expect(isWrapBreak(undefined, "Something went wrong while reading the config file: ", "panic: runtime error")).toBe(false);
+    expect(isWrapBreak(undefined, "Pulling fs layer for the services api, worker, ", "web-1  | ready")).toBe(false);
+    expect(isWrapBreak(undefined, "retrying, ", "again")).toBe(false);
+  });
+
+  // A browser copy of the daemon's pull refusal, broken after `koku_base, ` (the blank stays at the
+  // end of the line): joined, it is the missing image's wording, not a login question.
+  it("joins a sentence broken after a comma, so the pull refusal reads as a missing image", () => {
+    const log = [
+      "Error response from daemon: pull access denied for acme_base, ",
+      "repository does not exist or may require 'docker login': denied: ",
+      "requested access to the resource is denied",
+    ].join("\n");
+    expect(rejoinWrapped(log).text.split("\n")).toHaveLength(1);
+    expect(builtinEngine().diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "image-not-found", confidence: "high" });
   });
 });

@@ -34,10 +34,10 @@ import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
 /** repair.ts's MIN_CHAIN_WRAP, in bytes (a line that short is never joined). */
 const CHAIN_MIN_BYTES = 30;
 
-/** Whether the line [start, end) ends in `: ` (before an optional `\r`), as repair.ts's isChainEnd. */
+/** Whether the line [start, end) ends in `: ` or `, ` (before an optional `\r`), as repair.ts's isChainEnd. */
 function endsInColonBlank(buf: Buffer, start: number, end: number): boolean {
   if (end > start && buf[end - 1] === 0x0d) end--;
-  return end - start >= 2 && buf[end - 1] === 0x20 && buf[end - 2] === 0x3a;
+  return end - start >= 2 && buf[end - 1] === 0x20 && (buf[end - 2] === 0x3a || buf[end - 2] === 0x2c);
 }
 
 /**
@@ -447,7 +447,7 @@ export class ByteDiagnosis {
     // making a keyword neither line holds: on a log small enough to be repaired, it answers.
     const repair = this.total <= REPAIR_LIMIT;
     if (!repair && this.mayShrink && this.total <= SHRINK_BYTES) throw new BailOut("over the repair limit in bytes, maybe not in characters");
-    if (repair && this.chainEnd) throw new BailOut("a line ends in ': ' (an error chain a chat client may have wrapped)");
+    if (repair && this.chainEnd) throw new BailOut("a line ends in ': ' or ', ' (a chain or sentence a chat client may have wrapped)");
     // Conditions only accumulate, and the shadow's are a subset of the engine's: a `whenNot`
     // condition seen means the engine drops the matcher, so its run need not be read.
     for (const m of this.wholeRunHits) {

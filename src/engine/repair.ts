@@ -6,8 +6,9 @@
 // look-ahead of one): the break after line L is removed, joining the next line M onto L, when
 //   1. L is at least MIN_WRAP characters long, and its length is one of TERMINAL_WIDTHS, or equal
 //      to the length of the line before it or of M (a paragraph wrapped at an unusual width);
-//      1b. or L is at least MIN_CHAIN_WRAP long and ends in `: ` (an error chain a browser or chat
-//      client wrapped), and is not a prompt (`password: `, `Username: `);
+//      1b. or L is at least MIN_CHAIN_WRAP long and ends in `: ` or `, ` (an error chain or a
+//      sentence a browser or chat client wrapped at a blank, keeping the blank), and is not a
+//      prompt (`password: `, `Username: `); after `, ` M must open with a lower-case word;
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
 //      `Step N/M` / `npm` ... head word, not Compose's `web-1 exited with code 0` (NEW_LINE_START
@@ -28,6 +29,7 @@ export const REPAIR_LIMIT = 256 * 1024;
 // (V8 opens each part of its fatal report on a line of its own: `<--- Last few GCs --->`.)
 const NEW_LINE_START =
   /^(?:$|\s|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$)/;
+const SENTENCE_GOES_ON = /^[a-z]+[ ,.;:']/;
 /** A line that asks for input ends in `: ` too: the answer is no continuation. */
 const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[^:]{0,40}: $/i;
 
@@ -35,7 +37,12 @@ const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[
 export function isWrapBreak(prev: string | undefined, line: string, next: string): boolean {
   // A browser or chat client that wrapped an error chain keeps the blank after the chain's colon at
   // the end of the line (`is not authorized to perform: ` / `ecr:GetDownloadUrlForLayer ...`).
-  const chain = line.length >= MIN_CHAIN_WRAP && isChainEnd(line) && !PROMPT_END.test(line);
+  // After a comma only a sentence goes on: the next line must open with a plain lower-case word.
+  const chain =
+    line.length >= MIN_CHAIN_WRAP &&
+    isChainEnd(line) &&
+    !PROMPT_END.test(line) &&
+    (line.endsWith(": ") || SENTENCE_GOES_ON.test(next));
   // Only the next line's equal length says "wrapped" (1, unusual width): when it also begins like
   // this one, it is the same message again (`/app: /lib64/libc.so.6: version … not found` twice).
   let onlyEqualNext = false;
@@ -51,9 +58,9 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   return !NEW_LINE_START.test(next);
 }
 
-/** Rule 1b's shape: the line ends in a colon and one blank (the byte path checks the same bytes). */
+/** Rule 1b's shape: the line ends in a colon or comma and one blank (the byte path checks the same bytes). */
 export function isChainEnd(line: string): boolean {
-  return line.endsWith(": ");
+  return line.endsWith(": ") || line.endsWith(", ");
 }
 
 export interface Repaired {
