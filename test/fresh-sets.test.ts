@@ -10,7 +10,7 @@ import { builtinEngine } from "./helpers/engine.js";
 
 const root = join(import.meta.dirname, "fixtures", "fresh");
 // Strict scores (high/medium first answers) when each set was last measured, rounded down.
-const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.9, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94, "set-24": 0.93, "set-25": 0.85, "set-26": 0.92, "set-27": 0.91, "set-28": 0.91, "set-29": 0.83, "set-30": 0.93, "set-31": 0.89, "set-32": 0.83, "set-33": 0.83, "set-34": 0.86, "set-35": 0.79, "set-36": 0.92, "set-37": 0.81, "set-38": 0.86, "set-39": 0.81, "set-40": 0.87 };
+const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.9, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94, "set-24": 0.93, "set-25": 0.85, "set-26": 0.92, "set-27": 0.91, "set-28": 0.91, "set-29": 0.83, "set-30": 0.93, "set-31": 0.89, "set-32": 0.83, "set-33": 0.83, "set-34": 0.86, "set-35": 0.79, "set-36": 0.92, "set-37": 0.81, "set-38": 0.86, "set-39": 0.81, "set-40": 0.87, "set-41": 0.87 };
 // Set 20 went from 0.87 to 0.86 on purpose: its vcmi log is a retyped paste (`/usr/bin/evn: 'sh\r' :`),
 // and the pattern loosened to fit that typo was narrowed again after review (machine output only).
 // Set 13 went from 0.91 to 0.90 on purpose: a shell's `cannot execute binary file: Exec format
