@@ -49,6 +49,9 @@ describe("placeholders and redactions", () => {
     expect(tokenizePlaceholders("Sending build context... /src done...")).toBe("Sending build context... /src done...");
     // Not placeholders: a shell variable, Markdown emphasis, a digest mask.
     expect(tokenizePlaceholders("echo ${HOME} **bold** sha256:***")).toBe("echo ${HOME} **bold** sha256:***");
+    // Nor GNU make's own marker in front of a failed target.
+    expect(tokenizePlaceholders("make: *** [Makefile:53: ui] Error 127")).toBe("make: *** [Makefile:53: ui] Error 127");
+    expect(tokenizePlaceholders("make[2]: *** Waiting for unfinished jobs....")).toBe("make[2]: *** Waiting for unfinished jobs....");
   });
 
   it("matches a redacted log as the unredacted one, and shows what was pasted", () => {

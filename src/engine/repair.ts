@@ -111,7 +111,8 @@ export function joinsBefore(joins: number[], offset: number): number {
 // `{your_registry}` (not a shell `${VAR}`), `<image>`, `***`, `[MASKED]`, `name.../`: a token in its place.
 const BRACED = /(?<!\$)\{([A-Za-z_][\w-]{0,40})\}/g;
 const ANGLED = /<([A-Za-z][\w-]{0,40})>(?=[/:.@"'\s]|$)|(?<=[/:@"'\s]|^)<([A-Za-z][\w-]{0,40})>/g;
-const STARS = /(?<=[\s/:@"'(=]|^)(?<!sha256:)\*{3,}(?=[./:@\s"')]|$)/g;
+// (GNU make's own marker, `make: *** [target] Error 2` / `make[2]: *** No rule ...`, is no redaction)
+const STARS = /(?<=[\s/:@"'(=]|^)(?<!sha256:)(?<!make(?:\[\d{1,4}\])?: )\*{3,}(?=[./:@\s"')]|$)/g;
 const MASKED = /\[(?:MASKED|REDACTED|redacted|masked|secure)\]/g;
 // An ellipsis that stands for the rest of a path component (`/tmp/docker-builder.../foo.php`): cut
 // or redacted by the person pasting, it is a token like the others.
