@@ -48,6 +48,12 @@ describe("cleanLine", () => {
     expect(cleanLine("| step-1 | ok |").text).toBe("| step-1 | ok |");
     expect(cleanLine("cat log-1 | grep error").text).toBe("cat log-1 | grep error");
   });
+  it("strips Vagrant's machine prefix (`==> default: `) from its provisioners' output", () => {
+    expect(cleanLine("==> default: Forbidden path outside the build context: ../.. ()").text).toBe("Forbidden path outside the build context: ../.. ()");
+    expect(cleanLine("==> web-1: Step 9 : ADD ../.. /src").text).toBe("Step 9 : ADD ../.. /src");
+    // (a Markdown-ish arrow with no machine name stays)
+    expect(cleanLine("==> see below").text).toBe("==> see below");
+  });
   it("strips BuildKit step prefixes and keeps the step number", () => {
     expect(cleanLine("#12 0.345 exec /bin/sh: exec format error")).toEqual({ text: "exec /bin/sh: exec format error", step: 12, timed: true, github: false });
     expect(cleanLine("#8 ERROR: process did not complete")).toMatchObject({ step: 8, timed: false });

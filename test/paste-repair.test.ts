@@ -83,6 +83,8 @@ describe("rejoining error chains and sentences a browser or chat client wrapped 
     expect(isWrapBreak(undefined, "Something went wrong while reading the config file: ", "panic: runtime error")).toBe(false);
     expect(isWrapBreak(undefined, "Pulling fs layer for the services api, worker, ", "web-1  | ready")).toBe(false);
     expect(isWrapBreak(undefined, "retrying, ", "again")).toBe(false);
+    // a program's own line after a comma-ended one is a new line (`gpg: …`, `curl: …`)
+    expect(isWrapBreak(undefined, "fetching release keys: importing node, importing yarn, ", "gpg: keyserver receive failed: No keyserver available")).toBe(false);
   });
 
   // A browser copy of the daemon's pull refusal, broken after `koku_base, ` (the blank stays at the

@@ -142,6 +142,9 @@ const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
+// Vagrant prefixes the output of its provisioners (and of its docker provider) with the machine's
+// name: `==> default: Step 9 : ADD ../.. /src`.
+const VAGRANT_PREFIX = /^==> [\w.-]{1,40}: /;
 // Maven and Gradle plugins (dockerfile-maven, jib, fabric8) relay Docker's output behind their own
 // log level: `[ERROR] denied: requested access to the resource is denied`; sbt (sbt-native-packager)
 // writes the level in lower case: `[error] Error: image dockerfile/java:latest not found`.
@@ -190,6 +193,7 @@ export function cleanLine(raw: string): CleanLine {
   }
   const service = COMPOSE_PREFIX.exec(text);
   if (service) text = text.slice(service[0].length);
+  if (text.startsWith("==> ")) text = text.replace(VAGRANT_PREFIX, "");
   text = text.replace(QUOTE, "");
   text = text.replace(BUILD_TOOL_LEVEL, "");
   text = text.replace(PY_LOG_LEVEL, "");

@@ -29,7 +29,7 @@ export const REPAIR_LIMIT = 256 * 1024;
 // (V8 opens each part of its fatal report on a line of its own: `<--- Last few GCs --->`.)
 const NEW_LINE_START =
   /^(?:$|\s|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$)/;
-const SENTENCE_GOES_ON = /^[a-z]+[ ,.;:']/;
+const SENTENCE_GOES_ON = /^[a-z]+[ ,.;']/;
 /** A line that asks for input ends in `: ` too: the answer is no continuation. */
 const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[^:]{0,40}: $/i;
 
@@ -37,7 +37,8 @@ const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[
 export function isWrapBreak(prev: string | undefined, line: string, next: string): boolean {
   // A browser or chat client that wrapped an error chain keeps the blank after the chain's colon at
   // the end of the line (`is not authorized to perform: ` / `ecr:GetDownloadUrlForLayer ...`).
-  // After a comma only a sentence goes on: the next line must open with a plain lower-case word.
+  // After a comma only a sentence goes on: the next line must open with a plain lower-case word
+  // (not a program's `gpg: …`, `curl: …` line).
   const chain =
     line.length >= MIN_CHAIN_WRAP &&
     isChainEnd(line) &&

@@ -57,8 +57,8 @@ export type LocalText = z.infer<typeof text>;
 const near = z
   .object({
     pattern: regexSource,
-    /** How many lines before or after the evidence line may hold it. */
-    within: z.number().int().min(1).max(500).default(30),
+    /** How many lines before or after the evidence line may hold it (0: the evidence line itself). */
+    within: z.number().int().min(0).max(500).default(30),
     /** Which side of the evidence line to look at: a step that went on after an error line says so below it. */
     side: z.enum(["both", "before", "after"]).default("both"),
     /** Only lines of the evidence's own BuildKit step (`#N ...`) count: steps run side by side. */
