@@ -53,6 +53,9 @@ describe("cleanLine", () => {
     expect(cleanLine("==> web-1: Step 9 : ADD ../.. /src").text).toBe("Step 9 : ADD ../.. /src");
     // (a Markdown-ish arrow with no machine name stays)
     expect(cleanLine("==> see below").text).toBe("==> see below");
+    // makepkg's and Spack's own levels are no machine name
+    expect(cleanLine("==> ERROR: A failure occurred in build().").text).toBe("==> ERROR: A failure occurred in build().");
+    expect(cleanLine("==> Error: Failed to install zlib").text).toBe("==> Error: Failed to install zlib");
   });
   it("strips BuildKit step prefixes and keeps the step number", () => {
     expect(cleanLine("#12 0.345 exec /bin/sh: exec format error")).toEqual({ text: "exec /bin/sh: exec format error", step: 12, timed: true, github: false });

@@ -143,8 +143,9 @@ const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
 // Vagrant prefixes the output of its provisioners (and of its docker provider) with the machine's
-// name: `==> default: Step 9 : ADD ../.. /src`.
-const VAGRANT_PREFIX = /^==> [\w.-]{1,40}: /;
+// name: `==> default: Step 9 : ADD ../.. /src`. (Machine names are lower case: `==> ERROR:` is
+// makepkg's and `==> Error:` Spack's own level, kept.)
+const VAGRANT_PREFIX = /^==> [a-z][\w.-]{0,39}: /;
 // Maven and Gradle plugins (dockerfile-maven, jib, fabric8) relay Docker's output behind their own
 // log level: `[ERROR] denied: requested access to the resource is denied`; sbt (sbt-native-packager)
 // writes the level in lower case: `[error] Error: image dockerfile/java:latest not found`.
