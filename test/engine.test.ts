@@ -219,6 +219,13 @@ describe("facts and templates", () => {
     expect(engine.diagnose("api:test: #12 boom").diagnoses).toEqual([]);
   });
 
+  it("reads a log viewer's line numbers before BuildKit's own lines only", () => {
+    const engine = engineOf(ruleData("r", { match: { keywords: ["boom"], any: ["boom"], context: ["run-step"] } }));
+    expect(engine.diagnose("7387 #21 [build 4/6] RUN yarn install\n7388 #21 24.79 boom").diagnoses.map((d) => d.ruleId)).toEqual(["r"]);
+    // (a number that is not followed by BuildKit's shape stays: `404 #1 boom` is no step)
+    expect(engine.diagnose("404 #1 boom").diagnoses).toEqual([]);
+  });
+
   it("numbers evidence lines as the user sees them, through CRLF and colours", () => {
     const d = engineOf(ruleData("r")).diagnose(`${DOCKER.trim()}\r\n\x1b[32mok\x1b[0m\r\n\r\n\x1b[31mboom x\x1b[0m\r\n`).diagnoses[0]!;
     expect(d.evidence).toEqual([{ line: 4, text: "boom x" }]);

@@ -139,6 +139,9 @@ const PNPM_PREFIX = /^(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) (?:pr
 // A workspace runner's prefix on a BuildKit line: pnpm's recursive run (`apps/ws docker:build: #24 …`,
 // any script) and turbo's (`web:docker-build: #24 …`). Only before `#N `, so nothing else is touched.
 const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) [\w:.-]{1,40}|[\w@./-]{1,80}:[\w:.-]{1,40}): (?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
+// A log viewer's own line numbers, copied with the log (`7388 #21 24.79 ➤ YN0001: …`): only before
+// BuildKit's own lines, as the workspace prefix above.
+const VIEWER_LINE_NUMBER = /^\d{1,7} {1,3}(?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
@@ -209,6 +212,7 @@ export function cleanLine(raw: string): CleanLine {
   if (text.includes(" / ")) text = text.replace(SPACED_PLATFORM, (_m, os: string, arch: string, v?: string) => (v ? `${os}/${arch}/${v}` : `${os}/${arch}`));
   text = tokenizePlaceholders(text);
   if (text.includes(": #")) text = text.replace(WORKSPACE_BEFORE_STEP, "");
+  else if (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) text = text.replace(VIEWER_LINE_NUMBER, "");
   const bk = BUILDKIT_STEP.exec(text);
   if (bk) text = text.slice(bk[0].length).replace(PNPM_PREFIX, "");
   else {
