@@ -161,6 +161,24 @@ ERROR: Package 'gunicorn' requires a different Python: 2.7.17 not in '>=3.4'`);
   });
 });
 
+describe("a build tool's [ERROR] level and Cloud Build's step containers", () => {
+  it("a classic RUN step cut off on a tool's `[ERROR]` line failed there; the same line outside a step stays unconfident", () => {
+    const step = diagnose(`Step 5/5 : RUN opam init -y
+ ---> Running in 6b922bb95c92
+[ERROR] Could not update repository "opam": rsync failed`);
+    expect(step.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium", variant: "step-error-level" });
+    const bare = diagnose('[ERROR] Could not update repository "opam": rsync failed');
+    expect(bare.diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
+  });
+
+  it("a generic out-of-memory kill inside a Cloud Build step is a container's, so it is confident", () => {
+    const cloud = diagnose("Step #18: clang-6.0: error: unable to execute command: Killed");
+    expect(cloud.diagnoses[0]).toMatchObject({ ruleId: "build-out-of-memory", confidence: "high" });
+    const bare = diagnose("clang-6.0: error: unable to execute command: Killed");
+    expect(bare.diagnoses[0]).toMatchObject({ ruleId: "build-out-of-memory", confidence: "low" });
+  });
+});
+
 describe("review cases: verdicts, relays and look-alikes", () => {
   it("a tool's own `ERROR: Failed to build …` in a step is its failure, not BuildKit's verdict elsewhere", () => {
     const r = diagnose(`#8 [3/4] RUN pip install -r requirements.txt

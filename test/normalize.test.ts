@@ -171,6 +171,24 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("packages/web build: error during build:").text).toBe("error during build:");
   });
 
+  it("drops Cloud Build's step prefix and marks the line as a step container's output", () => {
+    expect(cleanLine("Step #18: clang-6.0: error: unable to execute command: Killed")).toMatchObject({ text: "clang-6.0: error: unable to execute command: Killed", cloudStep: true });
+    expect(cleanLine('Step #21 - "compile-libfuzzer": make[4]: *** Error 1')).toMatchObject({ text: "make[4]: *** Error 1", cloudStep: true });
+    // the classic builder's header is no Cloud Build step
+    expect(cleanLine("Step 3/5 : RUN make").cloudStep).toBeUndefined();
+  });
+
+  it("drops logrus's error levels (Docker 1.x) but keeps kaniko's INFO steps", () => {
+    expect(cleanLine("FATA[0006] Tag latest not found in repository noonien/openwrt-buildroot").text).toBe("Tag latest not found in repository noonien/openwrt-buildroot");
+    expect(cleanLine("ERRO[0103] Error from V2 registry: x").text).toBe("Error from V2 registry: x");
+    expect(cleanLine("INFO[0012] RUN npm ci").text).toBe("INFO[0012] RUN npm ci");
+  });
+
+  it("remembers a build tool's `[ERROR]` level it drops", () => {
+    expect(cleanLine('[ERROR] Could not update repository "opam": rsync failed')).toMatchObject({ text: 'Could not update repository "opam": rsync failed', errorLevel: true });
+    expect(cleanLine("[WARNING] Running as root is not recommended").errorLevel).toBeUndefined();
+  });
+
   it("drops glog/klog's `E0509 12:49:10.359796  29034 file.go:194] ` prefix", () => {
     expect(cleanLine("E0509 12:49:10.359796   29034 kuberuntime_image.go:53] Pull image failed").text).toBe("Pull image failed");
   });

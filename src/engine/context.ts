@@ -193,6 +193,7 @@ export class StepTracker {
     // Compose's service prefix (`web-1  | `) is only put on a running container's output, never a step's.
     if (clean.service && !clean.timed && clean.step === undefined) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");
+    if (clean.errorLevel) out.add("error-level");
     return out;
   }
 }

@@ -114,6 +114,11 @@ export function assertLogText(text: string): void {
 const GH_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 // Go's log package (old dockerd/docker CLI output, many CI tools): "2015/08/25 16:51:45 ".
 const GO_LOG_TIMESTAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? /;
+// logrus's text format with no terminal and no timestamps: the level and the seconds since start
+// (`FATA[0006] Tag latest not found in repository x`, `ERRO[0103] Error from V2 registry: …`), as the
+// Docker 1.x CLI and daemon printed their errors. Only the error levels: kaniko's `INFO[0012] RUN …`
+// opens its steps (context.ts reads it).
+const LOGRUS_LEVEL = /^(?:ERRO|FATA|PANI)\[\d{4,}\] +/;
 // Jenkins' timestamper and VS Code's Dev Containers log put an ISO time in brackets before each line.
 const BRACKETED_TIMESTAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\] ?/;
 const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
@@ -145,6 +150,10 @@ const VIEWER_LINE_NUMBER = /^\d{1,7} {1,3}(?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ER
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
+// Google Cloud Build prefixes each step's output with the step (`Step #3: `, `Step #21 - "compile": `).
+// Every step runs in a container of its own, so the line is a container's output (a classic
+// builder's header is `Step 3/5 : `, never with `#`).
+const CLOUD_BUILD_STEP = /^Step #\d{1,4}(?: - "[^"\n]{1,100}")?: /;
 // Vagrant prefixes the output of its provisioners (and of its docker provider) with the machine's
 // name: `==> default: Step 9 : ADD ../.. /src`. (Machine names are lower case: `==> ERROR:` is
 // makepkg's and `==> Error:` Spack's own level, kept.)
@@ -170,6 +179,10 @@ export interface CleanLine {
   github: boolean;
   /** Compose's `web-1  | ` prefix: a running container's own output. */
   service?: boolean;
+  /** The line carried a build tool's `[ERROR]` level (Maven, opam, sbt), stripped from `text`. */
+  errorLevel?: boolean;
+  /** Cloud Build's `Step #N: ` prefix: the output of a build step's container. */
+  cloudStep?: boolean;
 }
 
 /** The longest line the patterns see; longer lines keep their head and tail. */
@@ -190,6 +203,8 @@ export function cleanLine(raw: string): CleanLine {
   if (bracketed) text = text.slice(bracketed[0].length);
   const goTs = GO_LOG_TIMESTAMP.exec(text);
   if (goTs) text = text.slice(goTs[0].length);
+  const logrus = LOGRUS_LEVEL.exec(text);
+  if (logrus) text = text.slice(logrus[0].length);
   const marker = GH_MARKER.exec(text);
   if (marker) {
     github = true;
@@ -197,9 +212,12 @@ export function cleanLine(raw: string): CleanLine {
   }
   const service = COMPOSE_PREFIX.exec(text);
   if (service) text = text.slice(service[0].length);
+  const cloudStep = text.startsWith("Step #") ? CLOUD_BUILD_STEP.exec(text) : null;
+  if (cloudStep) text = text.slice(cloudStep[0].length);
   if (text.startsWith("==> ")) text = text.replace(VAGRANT_PREFIX, "");
   text = text.replace(QUOTE, "");
-  text = text.replace(BUILD_TOOL_LEVEL, "");
+  const level = BUILD_TOOL_LEVEL.exec(text);
+  if (level) text = text.slice(level[0].length);
   text = text.replace(PY_LOG_LEVEL, "");
   text = text.replace(KLOG_PREFIX, "");
   // Programs quote with ‘…’ and “…” in a UTF-8 locale (wget, gcc, coreutils, GNU tar) and with
@@ -227,5 +245,7 @@ export function cleanLine(raw: string): CleanLine {
   if (text.startsWith("```")) text = "";
   const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
   if (service) out.service = true;
+  if (cloudStep) out.cloudStep = true;
+  if (level && /^\[error\]/i.test(level[0])) out.errorLevel = true;
   return out;
 }
