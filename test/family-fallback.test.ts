@@ -63,6 +63,18 @@ describe("wording: Docker's own words are their own evidence; generic words need
     });
   });
 
+  it("reads curl's failure to resolve a bare service name as the container's network, not the build's", () => {
+    // (allenporter/stream-addons#21: an add-on's own curl at container start; its wrong-arch binary is the cause)
+    const log = `$ docker run ghcr.io/allenporter/armv7-rtsp-to-web:latest
+./run: line 12: /app/rtsp-to-web: cannot execute binary file: Exec format error
+curl: (6) Could not resolve host: supervisor
+[02:18:25] ERROR: Something went wrong contacting the API`;
+    expect(top(log)).toMatchObject({ ruleId: "exec-format-error" });
+    expect(builtinEngine().diagnose(log).diagnoses.find((d) => d.ruleId === "network-failure" && confident(d.confidence))).toBeUndefined();
+    // a real host name still is the network
+    expect(top("#7 3.2 curl: (6) Could not resolve host: deb.nodesource.com")).toMatchObject({ ruleId: "network-failure" });
+  });
+
   it("keeps a bare generic line low", () => {
     const d = top("dial tcp 10.1.2.3:443: i/o timeout");
     expect(d?.confidence).toBe("low");

@@ -171,11 +171,23 @@ describe("a build tool's [ERROR] level and Cloud Build's step containers", () =>
     expect(bare.diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
   });
 
-  it("a generic out-of-memory kill inside a Cloud Build step is a container's, so it is confident", () => {
-    const cloud = diagnose("Step #18: clang-6.0: error: unable to execute command: Killed");
-    expect(cloud.diagnoses[0]).toMatchObject({ ruleId: "build-out-of-memory", confidence: "high" });
-    const bare = diagnose("clang-6.0: error: unable to execute command: Killed");
-    expect(bare.diagnoses[0]).toMatchObject({ ruleId: "build-out-of-memory", confidence: "low" });
+  it("reads a Cloud Build step's words past its prefix, but a step is no Docker build: generic words stay unconfident", () => {
+    // (most steps run tests or deploys: a test's refused database is not the build's network)
+    const killed = diagnose("Step #18: clang-6.0: error: unable to execute command: Killed");
+    expect(killed.diagnoses[0]).toMatchObject({ ruleId: "build-out-of-memory", confidence: "low" });
+    const test = diagnose('Step #2 - "test": Error: connect ECONNREFUSED 127.0.0.1:5432\nFinished Step #2 - "test"');
+    expect(test.diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
+    // Docker's own words behind the prefix answer as they would alone
+    const pull = diagnose("Step #0: Error response from daemon: manifest for gcr.io/acme/app:v9 not found: manifest unknown: manifest unknown");
+    expect(pull.diagnoses[0]).toMatchObject({ ruleId: "image-not-found" });
+  });
+
+  it("a Maven `[ERROR]` that the build then went past is not the step's failure", () => {
+    const r = diagnose(`Step 4/7 : RUN mvn -B package
+ ---> Running in 1f2e3d4c5b6a
+[ERROR] npm WARN deprecated core-js@2.6.12: core-js@<3.23.3 is no longer maintained
+[INFO] BUILD SUCCESS`);
+    expect(r.diagnoses.find((d) => d.ruleId === "run-step-failed" && d.confidence !== "low")).toBeUndefined();
   });
 });
 

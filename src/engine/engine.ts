@@ -266,7 +266,7 @@ export class RuleEngine {
       let contexts: Set<HitContext> | undefined;
       const contextsOf = () => (contexts ??= state.steps.contextsOf(clean));
       // A `***` redaction was matched as the token `xxx`: facts show what the user pasted.
-      const docker = state.lineDocker || state.inCommand || state.steps.inStep || clean.cloudStep === true;
+      const docker = state.lineDocker || state.inCommand || state.steps.inStep;
       const redactedTokens = clean.text.includes("xxx") && text.slice(line.start, line.end).includes("***");
       for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, clean.step, hits, contextsOf, redactedTokens, docker);
     }

@@ -140,6 +140,12 @@ const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|mes
 // pnpm's recursive install prefixes each package's lifecycle output with the package's directory
 // and the script: `packages/backend postinstall: Error: Cannot find module …`.
 // The directory is a path (`packages/api`, `.`), never one bare word: `docker build: …` is not pnpm's.
+// BuildKit's tty view shows a running step's last output lines under its header, each behind
+// `=> => # ` (progressui's log window): the command's own output, as a timed line is.
+const TTY_LOG_WINDOW = /^=> => # ?/;
+// turbo's prefix on a workspace task's output (`@formbricks/web:build: Error: …`) inside a step's
+// output: a scoped package, or a plain one with one of the usual task names.
+const TURBO_PREFIX = /^(?:@[\w.-]{1,60}\/[\w.-]{1,80}|[\w.-]{1,80}(?=:(?:build|test|lint|dev|start|typecheck|check|generate|compile|bundle|prepare|postinstall|install|prisma:generate|db:generate)\b))(?::[\w.-]{1,40}){1,2}: (?=\S)/;
 const PNPM_PREFIX = /^(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) (?:preinstall|install|postinstall|prepare|prepack|build): (?=\S)/;
 // A workspace runner's prefix on a BuildKit line: pnpm's recursive run (`apps/ws docker:build: #24 …`,
 // any script) and turbo's (`web:docker-build: #24 …`). Only before `#N `, so nothing else is touched.
@@ -150,9 +156,9 @@ const VIEWER_LINE_NUMBER = /^\d{1,7} {1,3}(?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ER
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
-// Google Cloud Build prefixes each step's output with the step (`Step #3: `, `Step #21 - "compile": `).
-// Every step runs in a container of its own, so the line is a container's output (a classic
-// builder's header is `Step 3/5 : `, never with `#`).
+// Google Cloud Build prefixes each step's output with the step (`Step #3: `, `Step #21 - "compile": `):
+// read past so anchored wordings match. Not a sign of Docker output: a step is a container, but most
+// run tests or deploys, not a build (a classic builder's header is `Step 3/5 : `, never with `#`).
 const CLOUD_BUILD_STEP = /^Step #\d{1,4}(?: - "[^"\n]{1,100}")?: /;
 // Vagrant prefixes the output of its provisioners (and of its docker provider) with the machine's
 // name: `==> default: Step 9 : ADD ../.. /src`. (Machine names are lower case: `==> ERROR:` is
@@ -181,8 +187,6 @@ export interface CleanLine {
   service?: boolean;
   /** The line carried a build tool's `[ERROR]` level (Maven, opam, sbt), stripped from `text`. */
   errorLevel?: boolean;
-  /** Cloud Build's `Step #N: ` prefix: the output of a build step's container. */
-  cloudStep?: boolean;
 }
 
 /** The longest line the patterns see; longer lines keep their head and tail. */
@@ -232,11 +236,11 @@ export function cleanLine(raw: string): CleanLine {
   if (text.includes(": #")) text = text.replace(WORKSPACE_BEFORE_STEP, "");
   else if (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) text = text.replace(VIEWER_LINE_NUMBER, "");
   const bk = BUILDKIT_STEP.exec(text);
-  if (bk) text = text.slice(bk[0].length).replace(PNPM_PREFIX, "");
+  if (bk) text = text.slice(bk[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
   else {
-    const tty = BUILDKIT_TTY_TIMED.exec(text);
+    const tty = BUILDKIT_TTY_TIMED.exec(text) ?? (text.startsWith("=> => #") ? TTY_LOG_WINDOW.exec(text) : null);
     if (tty) {
-      text = text.slice(tty[0].length).replace(PNPM_PREFIX, "");
+      text = text.slice(tty[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
       if (text.startsWith("```")) text = "";
       return { text: text.trim(), timed: true, github };
     }
@@ -245,7 +249,6 @@ export function cleanLine(raw: string): CleanLine {
   if (text.startsWith("```")) text = "";
   const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
   if (service) out.service = true;
-  if (cloudStep) out.cloudStep = true;
   if (level && /^\[error\]/i.test(level[0])) out.errorLevel = true;
   return out;
 }
