@@ -191,6 +191,37 @@ describe("a build tool's [ERROR] level and Cloud Build's step containers", () =>
   });
 });
 
+describe("review cases of sets 46-47: running steps, carried-on scripts, missing programs", () => {
+  const confidentIds = (log: string) => diagnose(log).diagnoses.filter((d) => d.confidence !== "low").map((d) => d.ruleId);
+
+  it("a tty frame's live window is a running step's output, not its failure", () => {
+    expect(confidentIds(` => [3/5] RUN ./install.sh   600.2s
+ => => # /usr/local/bin/entry.sh: line 12: nvidia-smi: command not found`)).toEqual([]);
+  });
+
+  it("bash's missing program counts only as the step's last word", () => {
+    const lines = ["#8 [4/6] RUN /tmp/setup.sh", "#8 0.212 /tmp/setup.sh: line 3: lsb_release: command not found"];
+    for (let i = 1; i <= 65; i++) lines.push(`#8 1.${100 + i} Setting up package-${i} (1.0-1) ...`);
+    lines.push("#8 DONE 12.3s");
+    expect(confidentIds(lines.join("\n"))).toEqual([]);
+    const last = diagnose(`Step 10 : RUN /tmp/setupInfluxdb.sh
+ ---> Running in d887c61ba3df
+/tmp/setupInfluxdb.sh: line 3: /usr/bin/influxdb: No such file or directory`);
+    expect(last.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+  });
+
+  it("a program missing at a relative path is not a CRLF script", () => {
+    expect(confidentIds(`#11 [7/8] RUN npm run build
+#11 0.415 sh: 1: node_modules/.bin/webpack: not found
+#11 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 127`)).toEqual(["run-step-failed"]);
+  });
+
+  it("curl failing to resolve a bare service name in a step is not the network", () => {
+    expect(confidentIds(`#9 0.512 curl: (6) Could not resolve host: api
+ERROR: failed to solve: process "/bin/sh -c curl -fsS http://api:8080/health" did not complete successfully: exit code: 6`)).toEqual(["run-step-failed"]);
+  });
+});
+
 describe("review cases: verdicts, relays and look-alikes", () => {
   it("a tool's own `ERROR: Failed to build …` in a step is its failure, not BuildKit's verdict elsewhere", () => {
     const r = diagnose(`#8 [3/4] RUN pip install -r requirements.txt

@@ -183,6 +183,14 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("INFO[0012] RUN npm ci").text).toBe("INFO[0012] RUN npm ci");
   });
 
+  it("reads past BuildKit's tty log window and turbo's task prefix, not a log level's", () => {
+    expect(cleanLine(" => => # ERROR: No matching distribution found for x")).toMatchObject({ text: "ERROR: No matching distribution found for x", window: true });
+    expect(cleanLine("292.1 @formbricks/web:build: Error: Export encountered an error on /500").text).toBe("Error: Export encountered an error on /500");
+    expect(cleanLine("#5 3.2 web:build: Error: x").text).toBe("Error: x");
+    expect(cleanLine("#7 1.2 ERROR:test: tests failed").text).toBe("ERROR:test: tests failed");
+    expect(cleanLine("#5 3.2 go: downloading x").text).toBe("go: downloading x");
+  });
+
   it("remembers a build tool's `[ERROR]` level it drops", () => {
     expect(cleanLine('[ERROR] Could not update repository "opam": rsync failed')).toMatchObject({ text: 'Could not update repository "opam": rsync failed', errorLevel: true });
     expect(cleanLine("[WARNING] Running as root is not recommended").errorLevel).toBeUndefined();

@@ -176,7 +176,7 @@ export class StepTracker {
       if (!kind && clean.timed) kind = "run-step";
       // `#N ERROR: ...` without a time is BuildKit's verdict on the step, not the command's output.
       if (!clean.timed && clean.text.startsWith("ERROR:")) out.add("step-verdict");
-    } else kind = clean.timed ? "run-step" : clean.service ? undefined : this.current;
+    } else kind = clean.timed ? "run-step" : clean.service || clean.window ? undefined : this.current;
     if (kind && kind !== "other") out.add(kind);
     // After the build's own success line, outside any later step: not the build's output.
     if (!kind && this.built) out.add("after-build");
