@@ -10,9 +10,12 @@ import { builtinEngine } from "./helpers/engine.js";
 
 const root = join(import.meta.dirname, "fixtures", "fresh");
 // Strict scores (high/medium first answers) when each set was last measured, rounded down.
-const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.9, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94, "set-24": 0.93, "set-25": 0.85, "set-26": 0.92, "set-27": 0.91, "set-28": 0.91, "set-29": 0.83, "set-30": 0.93, "set-31": 0.89, "set-32": 0.83, "set-33": 0.83, "set-34": 0.87, "set-35": 0.79, "set-36": 0.92, "set-37": 0.81, "set-38": 0.86, "set-39": 0.81, "set-40": 0.87, "set-41": 0.87, "set-42": 0.81, "set-43": 0.85, "set-44": 0.87, "set-45": 0.81, "set-46": 0.81, "set-47": 0.84, "set-48": 0.83 };
+const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.89, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94, "set-24": 0.93, "set-25": 0.85, "set-26": 0.92, "set-27": 0.91, "set-28": 0.91, "set-29": 0.83, "set-30": 0.93, "set-31": 0.89, "set-32": 0.83, "set-33": 0.83, "set-34": 0.87, "set-35": 0.79, "set-36": 0.92, "set-37": 0.81, "set-38": 0.86, "set-39": 0.81, "set-40": 0.87, "set-41": 0.87, "set-42": 0.81, "set-43": 0.85, "set-44": 0.87, "set-45": 0.81, "set-46": 0.81, "set-47": 0.84, "set-48": 0.83, "set-49": 0.86 };
 // Set 20 went from 0.87 to 0.86 on purpose: its vcmi log is a retyped paste (`/usr/bin/evn: 'sh\r' :`),
 // and the pattern loosened to fit that typo was narrowed again after review (machine output only).
+// Set 20 went from 0.90 to 0.89 on purpose: Compose's `<container> exited with code 137` is a running
+// container's exit (set 49's first look had two runtime kills answered as a build's): its webpack
+// container killed under compose is now unanswered, its Elasticsearch alarm gone.
 // Set 13 went from 0.91 to 0.90 on purpose: a shell's `cannot execute binary file: Exec format
 // error` no longer counts as Docker output by itself, which cost set 13's one-line paste from a
 // container's run script and removed two confident alarms (host binaries) from set 16.
@@ -29,9 +32,6 @@ const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 
 // Set 19's is an Unraid syslog: the kernel's memory-cgroup OOM kill in a container's cgroup
 // (`oom_memcg=/docker/<id>`), which the classic builder's RUN containers share with running ones; the
 // collector's container was a running app (ffprobe in Jellyfin), the engine answers build-out-of-memory.
-// Set 20's is `<service> exited with code 137` under compose: the collector judged Elasticsearch's
-// memory kill a runtime matter, while the same set labels a webpack container's 137 under compose
-// build-out-of-memory; the engine answers both as out of memory.
 // Set 21's is grype 0.47 asking the daemon to pull a local image by its ID: the daemon's `pull
 // access denied for 5428983d1a2b, repository does not exist` is what the engine answers
 // (image-not-found); the collector traced it to the scanner's regression.
@@ -58,7 +58,6 @@ const KNOWN_ALARMS: Record<string, string[]> = {
   "set-16": ["none--docker1703-multistage-unsupported.log"],
   "set-18": ["none--open-webui-platform-warning-container-runs.log", "none--skaffold-stage-name-pulled-as-image.log"],
   "set-19": ["none--unraid-jellyfin-runtime-memcg-oom-ffprobe.log"],
-  "set-20": ["none--elastic-stack-es-exited-137-runtime.log"],
   "set-21": ["none--grype-0470-local-image-id-pull-denied.log"],
   "set-24": ["none--framework-sdk-msbuild-fails-host-not-patched-kb4542617.log", "none--lcow-run-exit-4294967295-mattermost.log"],
   "set-29": ["none--emsdk-arm64-xz-404-fallback.log"],
@@ -69,8 +68,9 @@ const KNOWN_ALARMS: Record<string, string[]> = {
 // never as the README's headline. Set 22's four collectors stopped at 74 logs (56 with a known cause,
 // 18 without): the search excerpts they worked from held no long CI logs to cut more from. Set 32's
 // five stopped one known-cause log short (59 with a known cause, 26 without). Sets 35 and 40 came back
-// short when the search budget ran out during their collection.
-const SHORT_SETS: Record<string, string> = { "set-22": "57 known / 17 none", "set-32": "59 known / 26 none", "set-35": "54 known / 28 none", "set-40": "49 known / 32 none" };
+// short when the search budget ran out during their collection, set 49 because three of its six niches
+// (nonprofit CRMs, design tools, bug trackers) held few settled logs in the stored issues.
+const SHORT_SETS: Record<string, string> = { "set-22": "57 known / 17 none", "set-32": "59 known / 26 none", "set-35": "54 known / 28 none", "set-40": "49 known / 32 none", "set-49": "46 known / 38 none" };
 const HEADER = /^(?:# (?:source|why):[^\n]*\n)+/;
 
 describe.each(Object.keys(FLOORS))("fresh set %s", (set) => {

@@ -106,6 +106,8 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
   // request the daemon was relaying, is between the CLI and its daemon.
   [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b/i, "daemon-api"],
   [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task/i, "container-start"],
+  // Compose's report that a running container stopped (`app_1 exited with code 137`): never a build step's
+  [/^[\w.-]{1,128} exited with code \d+$/, "container-start"],
 ];
 
 const CANNOT_START = /\bCannot start container\b/i;
@@ -185,7 +187,8 @@ export class StepTracker {
     const fetching = out.has("pull") || out.has("push");
     // The daemon relaying a registry's answer (`500 … ("Get "https://host/v2/": x509 …")`) is the registry's.
     if (fetching) out.delete("daemon-api");
-    if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
+    // (`docker logs`, `docker compose logs`, `kubectl logs`: a running container's output too)
+    if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up" || this.command === "logs")) out.add("container-start");
     // Docker 1.x named the container it could not start (`Cannot start container licode: failed to
     // create endpoint …`); the classic builder said the same of a RUN step's container, so only
     // outside a step.
