@@ -199,6 +199,11 @@ describe("review cases of sets 46-47: running steps, carried-on scripts, missing
  => => # /usr/local/bin/entry.sh: line 12: nvidia-smi: command not found`)).toEqual([]);
   });
 
+  it("Compose's exit line is a running container's, with or without its restart policy", () => {
+    expect(confidentIds("reportportal_elasticsearch_1 exited with code 137")).toEqual([]);
+    expect(confidentIds("es01-1 exited with code 137 (restarting)")).toEqual([]);
+  });
+
   it("bash's missing program counts only as the step's last word", () => {
     const lines = ["#8 [4/6] RUN /tmp/setup.sh", "#8 0.212 /tmp/setup.sh: line 3: lsb_release: command not found"];
     for (let i = 1; i <= 65; i++) lines.push(`#8 1.${100 + i} Setting up package-${i} (1.0-1) ...`);
@@ -216,9 +221,11 @@ describe("review cases of sets 46-47: running steps, carried-on scripts, missing
 #11 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 127`)).toEqual(["run-step-failed"]);
   });
 
-  it("curl failing to resolve a bare service name in a step is not the network", () => {
-    expect(confidentIds(`#9 0.512 curl: (6) Could not resolve host: api
-ERROR: failed to solve: process "/bin/sh -c curl -fsS http://api:8080/health" did not complete successfully: exit code: 6`)).toEqual(["run-step-failed"]);
+  it("curl's failure to resolve a bare service name is not the network; a dotted host is", () => {
+    expect(confidentIds(`#9 [5/6] RUN ./healthcheck.sh
+#9 0.512 curl: (6) Could not resolve host: api`)).not.toContain("network-failure");
+    expect(confidentIds(`#9 [5/6] RUN ./fetch.sh
+#9 0.512 curl: (6) Could not resolve host: deb.nodesource.com`)).toContain("network-failure");
   });
 });
 

@@ -106,8 +106,9 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
   // request the daemon was relaying, is between the CLI and its daemon.
   [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b/i, "daemon-api"],
   [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task/i, "container-start"],
-  // Compose's report that a running container stopped (`app_1 exited with code 137`): never a build step's
-  [/^[\w.-]{1,128} exited with code \d+$/, "container-start"],
+  // Compose's report that a running container stopped (`app_1 exited with code 137`, `es01-1 … (restarting)`):
+  // never a build step's (its container names end in the replica's number)
+  [/^[\w.-]{1,128}[-_]\d{1,3} exited with code \d+(?: \(restarting\))?$/, "container-start"],
 ];
 
 const CANNOT_START = /\bCannot start container\b/i;
@@ -178,7 +179,7 @@ export class StepTracker {
       if (!kind && clean.timed) kind = "run-step";
       // `#N ERROR: ...` without a time is BuildKit's verdict on the step, not the command's output.
       if (!clean.timed && clean.text.startsWith("ERROR:")) out.add("step-verdict");
-    } else kind = clean.timed ? "run-step" : clean.service || clean.window ? undefined : this.current;
+    } else kind = clean.timed ? "run-step" : clean.service ? undefined : this.current;
     if (kind && kind !== "other") out.add(kind);
     // After the build's own success line, outside any later step: not the build's output.
     if (!kind && this.built) out.add("after-build");
@@ -187,8 +188,7 @@ export class StepTracker {
     const fetching = out.has("pull") || out.has("push");
     // The daemon relaying a registry's answer (`500 … ("Get "https://host/v2/": x509 …")`) is the registry's.
     if (fetching) out.delete("daemon-api");
-    // (`docker logs`, `docker compose logs`, `kubectl logs`: a running container's output too)
-    if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up" || this.command === "logs")) out.add("container-start");
+    if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
     // Docker 1.x named the container it could not start (`Cannot start container licode: failed to
     // create endpoint …`); the classic builder said the same of a RUN step's container, so only
     // outside a step.

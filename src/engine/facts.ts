@@ -256,22 +256,14 @@ function parseRun(words: string[], from: number, state: FactState, sub: string):
 const PROSE_BEFORE = new Set(["into", "to", "in", "the", "a", "an", "from", "for", "of", "on", "with", "by", "and", "or", "use", "using", "your", "our", "is", "not", "no"]);
 
 const DOCKER_BIN = /^(?:sudo)?(?:\S*\/)?(?:docker|pg-docker|podman|nerdctl)(?:-compose)?$/;
-const COMPOSE_VERBS = new Set(["up", "build", "run", "start", "restart", "create", "pull", "push", "logs"]);
+const COMPOSE_VERBS = new Set(["up", "build", "run", "start", "restart", "create", "pull", "push"]);
 
 /** `docker [buildx] build ...`, `docker run ...`, `docker push/pull ...`, `docker buildx create ...`. */
 const commandProbe: Probe = {
-  keywords: ["docker ", "podman ", "nerdctl ", "docker-compose ", "podman-compose ", "kubectl logs "],
+  keywords: ["docker ", "podman ", "nerdctl ", "docker-compose ", "podman-compose "],
   visit(line, state) {
     // Shell prompts and Markdown emphasis around a pasted command.
     const words = shellWords(line.replace(/^\S*[$#%>] /, "").replace(/^[*`_\s]+|[*`_\s]+$/g, ""));
-    // `kubectl logs pod`: what follows is a running container's output, as under `docker logs`
-    // (not Docker's own words, so it does not mark the log as Docker output).
-    const kube = words.findIndex((w) => /^(?:\S*\/)?kubectl$/.test(w));
-    if (kube !== -1 && words[kube + 1] === "logs" && !PROSE_BEFORE.has((words[kube - 1] ?? "").toLowerCase())) {
-      state.openScope();
-      state.steps.newCommand("logs");
-      return;
-    }
     const at = words.findIndex((w) => DOCKER_BIN.test(w));
     if (at === -1) return;
     // Prose that names docker ("... to load image into docker use --load") is no command line.
@@ -311,7 +303,6 @@ const commandProbe: Probe = {
       }
     } else if (sub === "image" || sub === "container") sub = words[++i] ?? "";
     else if (sub === "compose" && words.includes("up")) sub = "up";
-    else if (sub === "compose" && words.includes("logs")) sub = "logs";
     state.steps.newCommand(sub);
     if (sub === "build") parseBuild(words, i + 1, state);
     else if (sub === "run" || sub === "create" || sub === "push" || sub === "pull") parseRun(words, i + 1, state, sub);

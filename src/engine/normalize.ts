@@ -140,10 +140,6 @@ const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|mes
 // pnpm's recursive install prefixes each package's lifecycle output with the package's directory
 // and the script: `packages/backend postinstall: Error: Cannot find module …`.
 // The directory is a path (`packages/api`, `.`), never one bare word: `docker build: …` is not pnpm's.
-// BuildKit's tty view shows a running step's last output lines under its header, each behind
-// `=> => # ` (progressui's log window): read past, but the step was still running when it was drawn
-// (a failed one is drawn `=> ERROR [..]` with its output in the error box), so no step context.
-const TTY_LOG_WINDOW = /^=> => # ?/;
 // turbo's prefix on a workspace task's output (`@formbricks/web:build: Error: …`) inside a step's
 // output: a scoped package, or a plain one with one of the usual task names.
 const TURBO_PREFIX = /^(?:@[\w.-]{1,60}\/[\w.-]{1,80}|(?!(?:ERROR|FATAL|WARN|WARNING|INFO|DEBUG|error|fatal|warn|warning|info|debug)\b)[\w.-]{1,80}(?=:(?:build|test|lint|dev|start|typecheck|check|generate|compile|bundle|prepare|postinstall|install|prisma:generate|db:generate)\b))(?::[\w.-]{1,40}){1,2}: (?=\S)/;
@@ -186,8 +182,6 @@ export interface CleanLine {
   github: boolean;
   /** Compose's `web-1  | ` prefix: a running container's own output. */
   service?: boolean;
-  /** A line of BuildKit's tty log window (`=> => # `): a running step's output, in no step's context. */
-  window?: boolean;
   /** The line carried a build tool's `[ERROR]` level (Maven, opam, sbt), stripped from `text`. */
   errorLevel?: boolean;
 }
@@ -239,11 +233,9 @@ export function cleanLine(raw: string): CleanLine {
   if (text.includes(": #")) text = text.replace(WORKSPACE_BEFORE_STEP, "");
   else if (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) text = text.replace(VIEWER_LINE_NUMBER, "");
   const bk = BUILDKIT_STEP.exec(text);
-  const window = !bk && text.startsWith("=> => #");
   if (bk) text = text.slice(bk[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
   else {
-    if (window) text = text.replace(TTY_LOG_WINDOW, "");
-    const tty = window ? null : BUILDKIT_TTY_TIMED.exec(text);
+    const tty = BUILDKIT_TTY_TIMED.exec(text);
     if (tty) {
       text = text.slice(tty[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
       if (text.startsWith("```")) text = "";
@@ -255,6 +247,5 @@ export function cleanLine(raw: string): CleanLine {
   const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
   if (service) out.service = true;
   if (level && /^\[error\]/i.test(level[0])) out.errorLevel = true;
-  if (window) out.window = true;
   return out;
 }
