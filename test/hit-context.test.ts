@@ -171,12 +171,12 @@ describe("a build tool's [ERROR] level and Cloud Build's step containers", () =>
     expect(bare.diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
   });
 
-  it("reads a Cloud Build step's words past its prefix, but a step is no Docker build: generic words stay unconfident", () => {
-    // (most steps run tests or deploys: a test's refused database is not the build's network)
-    const killed = diagnose("Step #18: clang-6.0: error: unable to execute command: Killed");
-    expect(killed.diagnoses[0]).toMatchObject({ ruleId: "build-out-of-memory", confidence: "low" });
+  it("a Cloud Build step is no Docker build: generic words behind its prefix stay unconfident", () => {
+    // (most steps run tests or deploys; and its closing `TIMEOUT` / `ERROR: …` lines are Cloud Build's)
     const test = diagnose('Step #2 - "test": Error: connect ECONNREFUSED 127.0.0.1:5432\nFinished Step #2 - "test"');
     expect(test.diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
+    const timeout = diagnose("Starting Step #0\nStep #0: Step 7/9 : RUN npm run build\nStep #0:  ---> Running in 1a2b3c4d5e6f\nStep #0: > next build\nTIMEOUT\nERROR: context deadline exceeded");
+    expect(timeout.diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
     // Docker's own words behind the prefix answer as they would alone
     const pull = diagnose("Step #0: Error response from daemon: manifest for gcr.io/acme/app:v9 not found: manifest unknown: manifest unknown");
     expect(pull.diagnoses[0]).toMatchObject({ ruleId: "image-not-found" });
@@ -221,9 +221,11 @@ describe("review cases of sets 46-47: running steps, carried-on scripts, missing
 #11 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 127`)).toEqual(["run-step-failed"]);
   });
 
-  it("curl's failure to resolve a bare service name is not the network; a dotted host is", () => {
-    expect(confidentIds(`#9 [5/6] RUN ./healthcheck.sh
-#9 0.512 curl: (6) Could not resolve host: api`)).not.toContain("network-failure");
+  it("curl's failure to resolve a bare name: a running container's service name, but a build step's DNS", () => {
+    expect(confidentIds(`$ docker run ghcr.io/acme/addon:latest
+curl: (6) Could not resolve host: supervisor`)).not.toContain("network-failure");
+    expect(confidentIds(`#9 [5/6] RUN curl -L http://nexus:8081/raw/app.jar -o app.jar
+#9 0.512 curl: (6) Could not resolve host: nexus`)).toContain("network-failure");
     expect(confidentIds(`#9 [5/6] RUN ./fetch.sh
 #9 0.512 curl: (6) Could not resolve host: deb.nodesource.com`)).toContain("network-failure");
   });

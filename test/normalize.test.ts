@@ -171,11 +171,6 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("packages/web build: error during build:").text).toBe("error during build:");
   });
 
-  it("drops Cloud Build's step prefix, not the classic builder's step header", () => {
-    expect(cleanLine("Step #18: clang-6.0: error: unable to execute command: Killed").text).toBe("clang-6.0: error: unable to execute command: Killed");
-    expect(cleanLine('Step #21 - "compile-libfuzzer": make[4]: *** Error 1').text).toBe("make[4]: *** Error 1");
-    expect(cleanLine("Step 3/5 : RUN make").text).toBe("Step 3/5 : RUN make");
-  });
 
   it("drops logrus's error levels (Docker 1.x) but keeps kaniko's INFO steps", () => {
     expect(cleanLine("FATA[0006] Tag latest not found in repository noonien/openwrt-buildroot").text).toBe("Tag latest not found in repository noonien/openwrt-buildroot");

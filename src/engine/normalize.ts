@@ -153,10 +153,6 @@ const VIEWER_LINE_NUMBER = /^\d{1,7} {1,3}(?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ER
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
-// Google Cloud Build prefixes each step's output with the step (`Step #3: `, `Step #21 - "compile": `):
-// read past so anchored wordings match. Not a sign of Docker output: a step is a container, but most
-// run tests or deploys, not a build (a classic builder's header is `Step 3/5 : `, never with `#`).
-const CLOUD_BUILD_STEP = /^Step #\d{1,4}(?: - "[^"\n]{1,100}")?: /;
 // Vagrant prefixes the output of its provisioners (and of its docker provider) with the machine's
 // name: `==> default: Step 9 : ADD ../.. /src`. (Machine names are lower case: `==> ERROR:` is
 // makepkg's and `==> Error:` Spack's own level, kept.)
@@ -213,8 +209,6 @@ export function cleanLine(raw: string): CleanLine {
   }
   const service = COMPOSE_PREFIX.exec(text);
   if (service) text = text.slice(service[0].length);
-  const cloudStep = text.startsWith("Step #") ? CLOUD_BUILD_STEP.exec(text) : null;
-  if (cloudStep) text = text.slice(cloudStep[0].length);
   if (text.startsWith("==> ")) text = text.replace(VAGRANT_PREFIX, "");
   text = text.replace(QUOTE, "");
   const level = BUILD_TOOL_LEVEL.exec(text);
