@@ -140,10 +140,10 @@ const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|mes
 // pnpm's recursive install prefixes each package's lifecycle output with the package's directory
 // and the script: `packages/backend postinstall: Error: Cannot find module …`.
 // The directory is a path (`packages/api`, `.`), never one bare word: `docker build: …` is not pnpm's.
+const PNPM_PREFIX = /^(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) (?:preinstall|install|postinstall|prepare|prepack|build): (?=\S)/;
 // turbo's prefix on a workspace task's output (`@formbricks/web:build: Error: …`) inside a step's
 // output: a scoped package, or a plain one with one of the usual task names.
 const TURBO_PREFIX = /^(?:@[\w.-]{1,60}\/[\w.-]{1,80}|(?!(?:ERROR|FATAL|WARN|WARNING|INFO|DEBUG|error|fatal|warn|warning|info|debug)\b)[\w.-]{1,80}(?=:(?:build|test|lint|dev|start|typecheck|check|generate|compile|bundle|prepare|postinstall|install|prisma:generate|db:generate)\b))(?::[\w.-]{1,40}){1,2}: (?=\S)/;
-const PNPM_PREFIX = /^(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) (?:preinstall|install|postinstall|prepare|prepack|build): (?=\S)/;
 // A workspace runner's prefix on a BuildKit line: pnpm's recursive run (`apps/ws docker:build: #24 …`,
 // any script) and turbo's (`web:docker-build: #24 …`). Only before `#N `, so nothing else is touched.
 const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) [\w:.-]{1,40}|[\w@./-]{1,80}:[\w:.-]{1,40}): (?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
