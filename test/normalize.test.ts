@@ -171,7 +171,6 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("packages/web build: error during build:").text).toBe("error during build:");
   });
 
-
   it("drops logrus's error levels (Docker 1.x) but keeps kaniko's INFO steps", () => {
     expect(cleanLine("FATA[0006] Tag latest not found in repository noonien/openwrt-buildroot").text).toBe("Tag latest not found in repository noonien/openwrt-buildroot");
     expect(cleanLine("ERRO[0103] Error from V2 registry: x").text).toBe("Error from V2 registry: x");
