@@ -108,6 +108,15 @@ Error response from daemon: Get "https://registry-1.docker.io/v2/": context dead
     expect(r.diagnoses[0]).toMatchObject({ ruleId: "network-failure", confidence: "medium" });
   });
 
+  it("docker-compose v1's `Pulling db (image)...` opens a pull: the registry's bare `name unknown` is a missing image", () => {
+    const r = diagnose(`$ docker-compose up
+Pulling db_migrate (ghcr.io/samvera/dassie:)...
+ERROR: name unknown`);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "image-not-found", confidence: "medium" });
+    // a service's own output that happens to say `Pulling x (y)...` mid-run is no header when cased otherwise
+    expect(diagnose("pulling db_migrate (ghcr.io/samvera/dassie:)...\nERROR: name unknown").diagnoses[0]?.ruleId).not.toBe("image-not-found");
+  });
+
   it("kaniko's `INFO[0009] RUN ...` opens a RUN step: a download timeout in it is the network", () => {
     const r = diagnose(`INFO[0001] Retrieving image manifest python:3.12-slim
 INFO[0009] RUN pip install -r requirements.txt

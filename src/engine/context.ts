@@ -29,6 +29,8 @@ export const HEADER_KEYWORDS = [
   "the push refers to",
   "pulling from ",
   "trying to pull ",
+  // docker-compose v1: `Pulling db (postgres:9.6)...`
+  ")...",
   "unable to find image",
   "retrieving image manifest",
   "taking snapshot",
@@ -61,6 +63,8 @@ const HEADER: Array<[RegExp, StepKind]> = [
   [/^(?:\[\d+\/\d+\] )?(?:Step|STEP) \d+(?:\/\d+)? ?: RUN\b|^---> Running in\b/, "run-step"],
   // (podman and buildah try each registry in turn: `Trying to pull docker.io/library/x:1...`)
   [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b|^Trying to pull (?:repository )?[\w.-]+\/\S/i, "pull"],
+  // docker-compose v1 names the service and the image it pulls (case-sensitive: its own words)
+  [/^Pulling [\w.-]{1,100} \([^()\s]{1,300}\)\.\.\.$/, "pull"],
   [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: [A-Z]+\b/i, "other"],
   // kaniko logs its steps with logrus: `INFO[0012] RUN npm ci`, then the command's own output.
   [/^INFO\[\d+\] RUN\b/, "run-step"],
