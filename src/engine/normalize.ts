@@ -150,6 +150,10 @@ const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+
 // A log viewer's own line numbers, copied with the log (`7388 #21 24.79 ➤ YN0001: …`): only before
 // BuildKit's own lines, as the workspace prefix above.
 const VIEWER_LINE_NUMBER = /^\d{1,7} {1,3}(?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
+// A deploy tool's or CI's own time before each of BuildKit's lines (Coolify's `2025-Jan-21
+// 16:19:54.794393 #13 80.74 …`, a `[16:19:54]`, an ISO time with a space or a zone): as above,
+// only before BuildKit's own shapes.
+const TIMESTAMP_BEFORE_STEP = /^\[?(?:\d{4}-(?:\d\d|[A-Z][a-z]{2})-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d))?\]? {1,3}(?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
 const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
@@ -213,7 +217,8 @@ export function cleanLine(raw: string): CleanLine {
   text = text.replace(QUOTE, "");
   const level = BUILD_TOOL_LEVEL.exec(text);
   if (level) text = text.slice(level[0].length);
-  text = text.replace(PY_LOG_LEVEL, "");
+  const pyLevel = PY_LOG_LEVEL.exec(text);
+  if (pyLevel) text = text.slice(pyLevel[0].length);
   text = text.replace(KLOG_PREFIX, "");
   // Programs quote with ‘…’ and “…” in a UTF-8 locale (wget, gcc, coreutils, GNU tar) and with
   // '…' and "…" in the C locale of most Dockerfiles: one wording, one pattern.
@@ -225,21 +230,41 @@ export function cleanLine(raw: string): CleanLine {
   if (text.includes(" / ")) text = text.replace(SPACED_PLATFORM, (_m, os: string, arch: string, v?: string) => (v ? `${os}/${arch}/${v}` : `${os}/${arch}`));
   text = tokenizePlaceholders(text);
   if (text.includes(": #")) text = text.replace(WORKSPACE_BEFORE_STEP, "");
-  else if (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) text = text.replace(VIEWER_LINE_NUMBER, "");
+  else if ((text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) || text.startsWith("[")) {
+    text = text.replace(TIMESTAMP_BEFORE_STEP, "").replace(VIEWER_LINE_NUMBER, "");
+  }
+  // (Python's logging at ERROR or CRITICAL is the program's own verdict on the line, as `[ERROR]` is)
+  let errorLevel = (level !== null && /^\[error\]/i.test(level[0])) || (pyLevel !== null && /^(?:ERROR|CRITICAL):/.test(pyLevel[0]));
   const bk = BUILDKIT_STEP.exec(text);
-  if (bk) text = text.slice(bk[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
-  else {
+  if (bk) {
+    text = text.slice(bk[0].length);
+    // A command's own output (timed) may carry its tool's level behind BuildKit's prefix.
+    if (bk[2] !== undefined) ({ text, errorLevel } = levelInStep(text, errorLevel));
+    text = text.replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
+  } else {
     const tty = BUILDKIT_TTY_TIMED.exec(text);
     if (tty) {
-      text = text.slice(tty[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
+      ({ text, errorLevel } = levelInStep(text.slice(tty[0].length), errorLevel));
+      text = text.replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
       if (text.startsWith("```")) text = "";
-      return { text: text.trim(), timed: true, github };
+      const timedOut: CleanLine = { text: text.trim(), timed: true, github };
+      if (errorLevel) timedOut.errorLevel = true;
+      return timedOut;
     }
     text = text.replace(PNPM_PREFIX, "");
   }
   if (text.startsWith("```")) text = "";
   const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
   if (service) out.service = true;
-  if (level && /^\[error\]/i.test(level[0])) out.errorLevel = true;
+  if (errorLevel) out.errorLevel = true;
   return out;
+}
+
+/** A build tool's or Python logging's level at the start of a RUN command's output line: read past, and whether it said error. */
+function levelInStep(text: string, errorLevel: boolean): { text: string; errorLevel: boolean } {
+  const tool = BUILD_TOOL_LEVEL.exec(text);
+  if (tool) return { text: text.slice(tool[0].length), errorLevel: errorLevel || /^\[error\]/i.test(tool[0]) };
+  const py = PY_LOG_LEVEL.exec(text);
+  if (py) return { text: text.slice(py[0].length), errorLevel: errorLevel || /^(?:ERROR|CRITICAL):/.test(py[0]) };
+  return { text, errorLevel };
 }
