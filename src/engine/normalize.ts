@@ -262,6 +262,9 @@ export function cleanLine(raw: string): CleanLine {
 
 /** A build tool's or Python logging's level at the start of a RUN command's output line: read past, and whether it said error. */
 function levelInStep(text: string, errorLevel: boolean): { text: string; errorLevel: boolean } {
+  // (both open with `[` or an upper-case level word: most output lines are spared the regexes)
+  const c = text.charCodeAt(0);
+  if (c !== 91 && (c < 65 || c > 90)) return { text, errorLevel };
   const tool = BUILD_TOOL_LEVEL.exec(text);
   if (tool) return { text: text.slice(tool[0].length), errorLevel: errorLevel || /^\[error\]/i.test(tool[0]) };
   const py = PY_LOG_LEVEL.exec(text);
