@@ -198,6 +198,17 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("#13 [ERROR] x").text).toBe("[ERROR] x");
   });
 
+  it("drops a chat's bold around a pasted line, not make's stars", () => {
+    expect(cleanLine("**ERROR: unsatisfiable constraints:**").text).toBe("ERROR: unsatisfiable constraints:");
+    expect(cleanLine("**bold** text").text).toBe("bold** text");
+    expect(cleanLine("** (Mix) Could not compile").text).toBe("** (Mix) Could not compile");
+  });
+
+  it("reads past cargo's relay of a build script's line", () => {
+    expect(cleanLine("#0 6.992   cargo:warning=bundled/sqlean/crypto/extension.h:9:10: fatal error: sqlite3ext.h: No such file or directory").text).toBe("bundled/sqlean/crypto/extension.h:9:10: fatal error: sqlite3ext.h: No such file or directory");
+    expect(cleanLine("cargo:warning=").text).toBe("cargo:warning=");
+  });
+
   it("reads past a deploy tool's time before BuildKit's lines only", () => {
     expect(cleanLine("2025-Jan-21 16:19:54.794393 #13 191.6 FATAL ERROR: Reached heap limit")).toMatchObject({ text: "FATAL ERROR: Reached heap limit", step: 13 });
     expect(cleanLine("[16:19:54] #7 0.215 exec /bin/sh: exec format error")).toMatchObject({ text: "exec /bin/sh: exec format error", step: 7 });

@@ -127,6 +127,9 @@ const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 // digits (`0.193`, `79.94`, `822.6`): a shape other programs' timestamps rarely have.
 const BUILDKIT_TTY_TIMED = /^(?:\d\.\d{3}|[1-9]\d\.\d\d|[1-9]\d\d\.\d|[1-9]\d{3}\.\d) {1,8}(?=\S)/;
 const QUOTE = /^(?:> ?)+/;
+// A chat or issue editor's bold left around a pasted line (`**ERROR: unsatisfiable constraints:`);
+// not make's `***` nor a list's `* `.
+const MD_BOLD = /^\*\*(?=[A-Za-z])|(?<=\S)\*\*$/g;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
 const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
 const CURLY = /[‘’“”]/;
@@ -144,6 +147,9 @@ const PNPM_PREFIX = /^(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) (?:pr
 // turbo's prefix on a workspace task's output (`@formbricks/web:build: Error: …`) inside a step's
 // output: a scoped package, or a plain one with one of the usual task names.
 const TURBO_PREFIX = /^(?:@[\w.-]{1,60}\/[\w.-]{1,80}|(?!(?:ERROR|FATAL|WARN|WARNING|INFO|DEBUG|error|fatal|warn|warning|info|debug)\b)[\w.-]{1,80}(?=:(?:build|test|lint|dev|start|typecheck|check|generate|compile|bundle|prepare|postinstall|install|prisma:generate|db:generate)\b))(?::[\w.-]{1,40}){1,2}: (?=\S)/;
+// cargo relays a build script's messages (cc-rs compiling bundled C) as `cargo:warning=<line>`: the
+// compiler's own diagnostics behind it.
+const CARGO_WARNING = /^\s*cargo:warning=(?=\S)/;
 // A workspace runner's prefix on a BuildKit line: pnpm's recursive run (`apps/ws docker:build: #24 …`,
 // any script) and turbo's (`web:docker-build: #24 …`). Only before `#N `, so nothing else is touched.
 const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) [\w:.-]{1,40}|[\w@./-]{1,80}:[\w:.-]{1,40}): (?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
@@ -215,6 +221,7 @@ export function cleanLine(raw: string): CleanLine {
   if (service) text = text.slice(service[0].length);
   if (text.startsWith("==> ")) text = text.replace(VAGRANT_PREFIX, "");
   text = text.replace(QUOTE, "");
+  if (text.startsWith("**")) text = text.replace(MD_BOLD, "");
   const level = BUILD_TOOL_LEVEL.exec(text);
   if (level) text = text.slice(level[0].length);
   const pyLevel = PY_LOG_LEVEL.exec(text);
@@ -240,18 +247,18 @@ export function cleanLine(raw: string): CleanLine {
     text = text.slice(bk[0].length);
     // A command's own output (timed) may carry its tool's level behind BuildKit's prefix.
     if (bk[2] !== undefined) ({ text, errorLevel } = levelInStep(text, errorLevel));
-    text = text.replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
+    text = text.replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
   } else {
     const tty = BUILDKIT_TTY_TIMED.exec(text);
     if (tty) {
       ({ text, errorLevel } = levelInStep(text.slice(tty[0].length), errorLevel));
-      text = text.replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "");
+      text = text.replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
       if (text.startsWith("```")) text = "";
       const timedOut: CleanLine = { text: text.trim(), timed: true, github };
       if (errorLevel) timedOut.errorLevel = true;
       return timedOut;
     }
-    text = text.replace(PNPM_PREFIX, "");
+    text = text.replace(PNPM_PREFIX, "").replace(CARGO_WARNING, "");
   }
   if (text.startsWith("```")) text = "";
   const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
