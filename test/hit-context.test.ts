@@ -117,15 +117,6 @@ ERROR: name unknown`);
     expect(diagnose("pulling db_migrate (ghcr.io/samvera/dassie:)...\nERROR: name unknown").diagnoses[0]?.ruleId).not.toBe("image-not-found");
   });
 
-  it("Hugging Face Spaces' `--> RUN ...` opens a RUN step; podman's `--> <layer id>` does not", () => {
-    const step = diagnose(`--> RUN pip install -r requirements.txt
-pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.`);
-    expect(step.diagnoses[0]).toMatchObject({ ruleId: "network-failure", confidence: "high" });
-    const layer = diagnose(`--> 5f70bf18a086
-pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.`);
-    expect(layer.diagnoses[0]?.confidence ?? "low").toBe("low");
-  });
-
   it("kaniko's `INFO[0009] RUN ...` opens a RUN step: a download timeout in it is the network", () => {
     const r = diagnose(`INFO[0001] Retrieving image manifest python:3.12-slim
 INFO[0009] RUN pip install -r requirements.txt

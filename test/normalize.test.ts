@@ -189,15 +189,6 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("[WARNING] Running as root is not recommended").errorLevel).toBeUndefined();
   });
 
-  it("reads a tool's level behind BuildKit's timed prefix, and remembers an error level", () => {
-    expect(cleanLine("#13 24.91 ERROR:esmvalcore._main:Program terminated abnormally")).toMatchObject({ text: "Program terminated abnormally", step: 13, errorLevel: true });
-    expect(cleanLine("#32 258.6 [ERROR] Failed to get sources of ocamlfind.1.9.6: curl error code 504")).toMatchObject({ text: "Failed to get sources of ocamlfind.1.9.6: curl error code 504", errorLevel: true });
-    expect(cleanLine("12.34 [ERROR] Failed to execute goal")).toMatchObject({ text: "Failed to execute goal", timed: true, errorLevel: true });
-    expect(cleanLine("#13 24.91 INFO:root:installing Julia packages").errorLevel).toBeUndefined();
-    // (BuildKit's own untimed step lines are not a command's output)
-    expect(cleanLine("#13 [ERROR] x").text).toBe("[ERROR] x");
-  });
-
   it("drops a chat's bold around a pasted line, not make's stars", () => {
     expect(cleanLine("**ERROR: unsatisfiable constraints:**").text).toBe("ERROR: unsatisfiable constraints:");
     expect(cleanLine("**bold** text").text).toBe("bold** text");
@@ -213,6 +204,8 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("2025-Jan-21 16:19:54.794393 #13 191.6 FATAL ERROR: Reached heap limit")).toMatchObject({ text: "FATAL ERROR: Reached heap limit", step: 13 });
     expect(cleanLine("[16:19:54] #7 0.215 exec /bin/sh: exec format error")).toMatchObject({ text: "exec /bin/sh: exec format error", step: 7 });
     expect(cleanLine("2025-01-21 16:19:54 +0000 #4 DONE 0.1s").step).toBe(4);
+    // (a `: #` later in the line, `error: #error`, is no workspace prefix)
+    expect(cleanLine("2025-Jan-21 16:19:54.794393 #13 3.402 src/simd.c:12:2: error: #error \"no SIMD\"")).toMatchObject({ text: 'src/simd.c:12:2: error: #error "no SIMD"', step: 13, timed: true });
     expect(cleanLine("16:19:54 starting the server").text).toBe("16:19:54 starting the server");
   });
 

@@ -14,11 +14,6 @@ export type StepKind = "run-step" | "pull" | "push" | "export" | "builder-boot" 
 /** Lines that open a step: BuildKit `#N [stage 2/5] RUN ...`, the error box ` > [2/5] RUN ...:`, tty `=> [2/5] RUN`, classic `Step 2/5 : RUN`. */
 export const HEADER_KEYWORDS = [
   "] run ",
-  // Hugging Face Spaces' and Earthly's builders: `--> RUN pip install …`, `--> FROM …`
-  "--> run ",
-  "--> from ",
-  "--> copy ",
-  "--> add ",
   "] from ",
   "] copy ",
   "] add ",
@@ -71,11 +66,6 @@ const HEADER: Array<[RegExp, StepKind]> = [
   // docker-compose v1 names the service and the image it pulls (case-sensitive: its own words)
   [/^Pulling [\w.-]{1,100} \([^()\s]{1,300}\)\.\.\.$/, "pull"],
   [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: [A-Z]+\b/i, "other"],
-  // Hugging Face Spaces' build log and Earthly's (behind its `+target | `) name each step after `--> `
-  // (podman's `--> 5f70bf18a086` is a layer id, no instruction)
-  [/^(?:\+[\w./-]{1,80}(?: \*failed\*)? \| )?--> RUN\b/, "run-step"],
-  [/^--> FROM\b/, "pull"],
-  [/^--> (?:COPY|ADD|WORKDIR)\b/, "other"],
   // kaniko logs its steps with logrus: `INFO[0012] RUN npm ci`, then the command's own output.
   [/^INFO\[\d+\] RUN\b/, "run-step"],
   [/^INFO\[\d+\] Retrieving image manifest\b/, "pull"],

@@ -236,23 +236,18 @@ export function cleanLine(raw: string): CleanLine {
   if (text.includes('\\"') && LOG_FIELD.test(text)) text = text.replace(/\\(["\\])/g, "$1");
   if (text.includes(" / ")) text = text.replace(SPACED_PLATFORM, (_m, os: string, arch: string, v?: string) => (v ? `${os}/${arch}/${v}` : `${os}/${arch}`));
   text = tokenizePlaceholders(text);
+  if ((text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) || text.startsWith("[")) text = text.replace(TIMESTAMP_BEFORE_STEP, "");
   if (text.includes(": #")) text = text.replace(WORKSPACE_BEFORE_STEP, "");
-  else if ((text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) || text.startsWith("[")) {
-    text = text.replace(TIMESTAMP_BEFORE_STEP, "").replace(VIEWER_LINE_NUMBER, "");
-  }
+  else if (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) text = text.replace(VIEWER_LINE_NUMBER, "");
   // (Python's logging at ERROR or CRITICAL is the program's own verdict on the line, as `[ERROR]` is)
-  let errorLevel = (level !== null && /^\[error\]/i.test(level[0])) || (pyLevel !== null && /^(?:ERROR|CRITICAL):/.test(pyLevel[0]));
+  const errorLevel = (level !== null && /^\[error\]/i.test(level[0])) || (pyLevel !== null && /^(?:ERROR|CRITICAL):/.test(pyLevel[0]));
   const bk = BUILDKIT_STEP.exec(text);
   if (bk) {
-    text = text.slice(bk[0].length);
-    // A command's own output (timed) may carry its tool's level behind BuildKit's prefix.
-    if (bk[2] !== undefined) ({ text, errorLevel } = levelInStep(text, errorLevel));
-    text = text.replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
+    text = text.slice(bk[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
   } else {
     const tty = BUILDKIT_TTY_TIMED.exec(text);
     if (tty) {
-      ({ text, errorLevel } = levelInStep(text.slice(tty[0].length), errorLevel));
-      text = text.replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
+      text = text.slice(tty[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
       if (text.startsWith("```")) text = "";
       const timedOut: CleanLine = { text: text.trim(), timed: true, github };
       if (errorLevel) timedOut.errorLevel = true;
@@ -265,16 +260,4 @@ export function cleanLine(raw: string): CleanLine {
   if (service) out.service = true;
   if (errorLevel) out.errorLevel = true;
   return out;
-}
-
-/** A build tool's or Python logging's level at the start of a RUN command's output line: read past, and whether it said error. */
-function levelInStep(text: string, errorLevel: boolean): { text: string; errorLevel: boolean } {
-  // (both open with `[` or an upper-case level word: most output lines are spared the regexes)
-  const c = text.charCodeAt(0);
-  if (c !== 91 && (c < 65 || c > 90)) return { text, errorLevel };
-  const tool = BUILD_TOOL_LEVEL.exec(text);
-  if (tool) return { text: text.slice(tool[0].length), errorLevel: errorLevel || /^\[error\]/i.test(tool[0]) };
-  const py = PY_LOG_LEVEL.exec(text);
-  if (py) return { text: text.slice(py[0].length), errorLevel: errorLevel || /^(?:ERROR|CRITICAL):/.test(py[0]) };
-  return { text, errorLevel };
 }
