@@ -117,6 +117,20 @@ ERROR: name unknown`);
     expect(diagnose("pulling db_migrate (ghcr.io/samvera/dassie:)...\nERROR: name unknown").diagnoses[0]?.ruleId).not.toBe("image-not-found");
   });
 
+  it("a host command's failure at its own prompt is not read as the Docker command's below it", () => {
+    const host = diagnose(`C:\\Users\\me\\bot>curl https://raw.githubusercontent.com/acme/bot/main/docker-compose.yml -o docker-compose.yml
+curl: (35) schannel: next InitializeSecurityContext failed: Unknown error (0x80092012) - The revocation function was unable to check revocation for the certificate.
+
+C:\\Users\\me\\bot>docker-compose pull
+ERROR: Can't find a suitable configuration file in this directory or any parent.`);
+    expect(host.diagnoses[0]?.confidence ?? "low").toBe("low");
+    // the same error under the docker command's own prompt is Docker's
+    const docker = diagnose(`me@box:~/bot$ docker compose pull
+Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: TLS handshake timeout`);
+    expect(docker.diagnoses[0]).toMatchObject({ ruleId: "network-failure" });
+    expect(docker.diagnoses[0]?.confidence).not.toBe("low");
+  });
+
   it("kaniko's `INFO[0009] RUN ...` opens a RUN step: a download timeout in it is the network", () => {
     const r = diagnose(`INFO[0001] Retrieving image manifest python:3.12-slim
 INFO[0009] RUN pip install -r requirements.txt

@@ -178,10 +178,38 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
   }
 }
 
-/** Whether Docker's words stand within DOCKER_WINDOW lines of the hit. */
+// A shell prompt that starts a command (`user@host:~$ `, `C:\dir>`, `PS C:\dir> `, `bash-5.1# `, `$ `,
+// `% `, zsh's `➜  dir `; not `❯ `, which tools print before their own lines): what follows it is that command's output.
+const PROMPT_COMMAND = /^(?:PS [A-Z]:\\[^>\n]{0,200}> ?|[A-Z]:\\[^>\n]{0,200}>|[\w.-]{1,64}@[\w.-]{1,64}(?::[^\n$#]{0,200})? ?[$#%] |(?:ba|z)?sh-[\d.]{1,8}[$#] |[$%] |➜ +\S+ +)(\S+)(?: (\S+))?/;
+const DOCKER_PROGRAM = /^(?:\S*[\\/])?(?:docker|podman|nerdctl|buildah|pg-docker|lzc-cli)(?:-compose)?(?:\.exe)?$/i;
+
+/** The program a prompt line runs, or undefined when the line is no prompt. */
+function promptProgram(line: string): string | undefined {
+  const m = PROMPT_COMMAND.exec(line);
+  if (!m) return undefined;
+  return m[1] === "sudo" && m[2] ? m[2] : m[1];
+}
+
+/**
+ * Whether Docker's words stand within DOCKER_WINDOW lines of the hit, in the output of the same
+ * command: a prompt below the hit starts another command, and a prompt above it that runs no Docker
+ * program owns the hit (a host's `curl …` failing above a `docker-compose pull`).
+ */
 function dockerAround(text: string, hit: Hit): boolean {
   const { before, after } = linesAround(text, hit.start, hit.end, DOCKER_WINDOW);
-  return [...before, ...after].some((l) => DOCKER_WORDS.test(cleanLine(l).text));
+  for (const l of before) {
+    const program = promptProgram(l);
+    if (program !== undefined) {
+      if (DOCKER_PROGRAM.test(program)) return true;
+      break;
+    }
+    if (DOCKER_WORDS.test(cleanLine(l).text)) return true;
+  }
+  for (const l of after) {
+    if (promptProgram(l) !== undefined) break;
+    if (DOCKER_WORDS.test(cleanLine(l).text)) return true;
+  }
+  return false;
 }
 
 type Consumer = { kind: "matcher"; index: number } | { kind: "probe"; probe: Probe } | { kind: "header" };
