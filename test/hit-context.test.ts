@@ -131,6 +131,23 @@ Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: TL
     expect(docker.diagnoses[0]?.confidence).not.toBe("low");
   });
 
+  it("reads yarn's `$ <script>`, zsh's git segment and a container's own prompt as no host command", () => {
+    const yarn = diagnose(`Status: Downloaded newer image for myorg/web:latest
+yarn run v1.22.19
+$ node scripts/fetch-data.js
+Error: getaddrinfo EAI_AGAIN api.github.com`);
+    expect(yarn.diagnoses[0]?.confidence).not.toBe("low");
+    const zsh = diagnose(`➜  shop git:(main) ✗ docker-compose exec php composer install
+Installing dependencies from lock file (including require-dev)
+    Failed to download symfony/console from dist: curl error 6 while downloading https://api.github.com/repos/symfony/console/zipball/abc: Could not resolve host: api.github.com`);
+    expect(zsh.diagnoses[0]?.confidence).not.toBe("low");
+    const container = diagnose(`PS C:\\Users\\me> docker.exe run -it --rm ubuntu:22.04 bash
+root@4f3c2b1a0e9d:/# apt-get update
+Err:1 http://archive.ubuntu.com/ubuntu jammy InRelease
+  Temporary failure resolving 'archive.ubuntu.com'`);
+    expect(container.diagnoses[0]?.confidence).not.toBe("low");
+  });
+
   it("kaniko's `INFO[0009] RUN ...` opens a RUN step: a download timeout in it is the network", () => {
     const r = diagnose(`INFO[0001] Retrieving image manifest python:3.12-slim
 INFO[0009] RUN pip install -r requirements.txt

@@ -178,16 +178,30 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
   }
 }
 
-// A shell prompt that starts a command (`user@host:~$ `, `C:\dir>`, `PS C:\dir> `, `bash-5.1# `, `$ `,
-// `% `, zsh's `➜  dir `; not `❯ `, which tools print before their own lines): what follows it is that command's output.
-const PROMPT_COMMAND = /^(?:PS [A-Z]:\\[^>\n]{0,200}> ?|[A-Z]:\\[^>\n]{0,200}>|[\w.-]{1,64}@[\w.-]{1,64}(?::[^\n$#]{0,200})? ?[$#%] |(?:ba|z)?sh-[\d.]{1,8}[$#] |[$%] |➜ +\S+ +)(\S+)(?: (\S+))?/;
+// A shell prompt that starts a command (`user@host:~$ `, `[root@host dir]# `, macOS zsh's `me@mac dir % `,
+// `C:\dir>`, `PS C:\dir> `, `bash-5.1# `, zsh's `➜  dir `, after a conda/venv `(env) `): what follows
+// it is that command's output. (Not a bare `$ ` or `% `: yarn and bun print `$ <script>` in their own
+// output, and tools print `❯ ` before their lines.)
+const PROMPT_COMMAND = /^(?:\([\w.-]{1,40}\) )?(?:PS [A-Z]:\\[^>\n]{0,200}> ?|[A-Z]:\\[^>\n]{0,200}> ?|\[[\w.-]{1,64}@[\w.-]{1,64} [^\]\n]{0,200}\][$#] |[\w.-]{1,64}@[\w.-]{1,64}(?::[^\n$#]{0,200})? ?[$#] |[\w.-]{1,64}@[\w.-]{1,64} [^\s%]{1,200} % |(?:ba|z)?sh-[\d.]{1,8}[$#] |➜ +\S+ +)(.{1,300})$/;
 const DOCKER_PROGRAM = /^(?:\S*[\\/])?(?:docker|podman|nerdctl|buildah|pg-docker|lzc-cli)(?:-compose)?(?:\.exe)?$/i;
+// Words before the program on a prompt line: zsh's git segment and status marks, wrappers, VAR=value
+const BEFORE_PROGRAM = /^(?:git:\(\S*\)|[✗✔]|sudo|winpty|time|env|nohup|-\S*|[A-Z_][A-Z0-9_]*=\S*)$/;
+// A prompt inside a container (`root@3f2a1b9c8d7e:/app# `, BuildKit's `buildkitsandbox`) neither
+// bounds the docker command that opened the shell nor makes its programs' output Docker's.
+const CONTAINER_PROMPT = /^(?:\([\w.-]{1,40}\) )?[\w.-]{1,64}@(?:[0-9a-f]{12}|buildkitsandbox)[:\s]/;
 
-/** The program a prompt line runs, or undefined when the line is no prompt. */
-function promptProgram(line: string): string | undefined {
-  const m = PROMPT_COMMAND.exec(line);
+/** On a prompt line, whether its command runs a Docker program; undefined when the line is no prompt. */
+function promptRunsDocker(line: string): boolean | undefined {
+  const text = cleanLine(line).text.replace(/^`+|`+$/g, "");
+  const m = PROMPT_COMMAND.exec(text);
   if (!m) return undefined;
-  return m[1] === "sudo" && m[2] ? m[2] : m[1];
+  if (CONTAINER_PROMPT.test(text)) return undefined;
+  const words = m[1]!.split(/\s+/);
+  for (const w of words.slice(0, 6)) {
+    if (DOCKER_PROGRAM.test(w)) return true;
+    if (!BEFORE_PROGRAM.test(w)) return false;
+  }
+  return false;
 }
 
 /**
@@ -198,15 +212,15 @@ function promptProgram(line: string): string | undefined {
 function dockerAround(text: string, hit: Hit): boolean {
   const { before, after } = linesAround(text, hit.start, hit.end, DOCKER_WINDOW);
   for (const l of before) {
-    const program = promptProgram(l);
-    if (program !== undefined) {
-      if (DOCKER_PROGRAM.test(program)) return true;
+    const docker = promptRunsDocker(l);
+    if (docker !== undefined) {
+      if (docker) return true;
       break;
     }
     if (DOCKER_WORDS.test(cleanLine(l).text)) return true;
   }
   for (const l of after) {
-    if (promptProgram(l) !== undefined) break;
+    if (promptRunsDocker(l) !== undefined) break;
     if (DOCKER_WORDS.test(cleanLine(l).text)) return true;
   }
   return false;

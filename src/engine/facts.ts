@@ -255,7 +255,8 @@ function parseRun(words: string[], from: number, state: FactState, sub: string):
 /** Words that put a following `docker` in a sentence rather than at a command's start. */
 const PROSE_BEFORE = new Set(["into", "to", "in", "the", "a", "an", "from", "for", "of", "on", "with", "by", "and", "or", "use", "using", "your", "our", "is", "not", "no"]);
 
-const DOCKER_BIN = /^(?:sudo)?(?:\S*\/)?(?:docker|pg-docker|podman|nerdctl)(?:-compose)?$/;
+// (`docker.exe` as Windows users type it at a PowerShell prompt; case matters: prose says `Docker build`)
+const DOCKER_BIN = /^(?:sudo)?(?:\S*[\\/])?(?:docker|pg-docker|podman|nerdctl)(?:-compose)?(?:\.exe)?$/;
 const COMPOSE_VERBS = new Set(["up", "build", "run", "start", "restart", "create", "pull", "push"]);
 
 /** `docker [buildx] build ...`, `docker run ...`, `docker push/pull ...`, `docker buildx create ...`. */
