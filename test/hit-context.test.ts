@@ -131,6 +131,21 @@ Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: TL
     expect(docker.diagnoses[0]?.confidence).not.toBe("low");
   });
 
+  it("ends the docker command at a prompt that runs another program: its output is the host's", () => {
+    const host = diagnose(`me@box:~/app$ docker compose up -d
+[+] Running 2/2
+ ✔ Container app-db-1   Started
+me@box:~/app$ curl -fsSLO https://example.com/seed.sql
+curl: (6) Could not resolve host: example.com`);
+    expect(host.diagnoses[0]?.confidence ?? "low").toBe("low");
+    // the next docker command opens a new one
+    const again = diagnose(`me@box:~/app$ curl -fsSLO https://example.com/seed.sql
+me@box:~/app$ docker pull registry.example.com/app:1.2
+Error response from daemon: Get "https://registry.example.com/v2/": dial tcp: lookup registry.example.com on 127.0.0.53:53: no such host`);
+    expect(again.diagnoses[0]).toMatchObject({ ruleId: "network-failure" });
+    expect(again.diagnoses[0]?.confidence).not.toBe("low");
+  });
+
   it("reads yarn's `$ <script>`, zsh's git segment and a container's own prompt as no host command", () => {
     const yarn = diagnose(`Status: Downloaded newer image for myorg/web:latest
 yarn run v1.22.19

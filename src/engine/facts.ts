@@ -8,6 +8,7 @@ import { PLATFORM_LIST, normalizePlatform, samePlatform } from "./platform.js";
 import { StepTracker } from "./context.js";
 import { DOCKER_PROBES } from "./docker-structure.js";
 import { ORIGIN_PROBES } from "./log-origin.js";
+import { promptRunsDocker } from "./prompt.js";
 
 /** Facts a docker command line (and the builder lines right after it) pins down. */
 const SCOPED = ["image", "platforms", "builder", "driver", "dockerfile", "context"] as const;
@@ -57,14 +58,23 @@ export class FactState {
     this.lineDocker = true;
   }
 
-  /** A docker command was seen above the current line. */
+  /** A shell prompt ran another program after the last docker command (prompt.ts). */
+  private commandEnded = false;
+
+  /** A docker command was seen above the current line, and no prompt has run another program since. */
   get inCommand(): boolean {
-    return this.scopes.length > 0;
+    return this.scopes.length > 0 && !this.commandEnded;
   }
 
   /** Starts the facts of a new docker command at the current line. */
   openScope(): void {
     this.scopes.push({ offset: this.offset, facts: {} });
+    this.commandEnded = false;
+  }
+
+  /** A prompt ran a program that is not Docker's: its output is the host's, not the docker command's. */
+  endCommand(): void {
+    this.commandEnded = true;
   }
 
   /** Records a command-bound fact: for the whole log (first wins) and for the current command. */
@@ -330,7 +340,16 @@ const flag = (keywords: string[], condition: Condition | "docker"): Probe => ({
   },
 });
 
+/** A shell prompt that runs another program ends the docker command above it (a host's `curl` after `docker compose up`). */
+const hostPromptProbe: Probe = {
+  keywords: ["$ ", "# ", "% ", ":\\", "➜ "],
+  visit(line, state) {
+    if (promptRunsDocker(line) === false) state.endCommand();
+  },
+};
+
 export const PROBES: Probe[] = [
+  hostPromptProbe,
   commandProbe,
   ...DOCKER_PROBES,
   ...ORIGIN_PROBES,
