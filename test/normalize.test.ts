@@ -189,8 +189,9 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("[WARNING] Running as root is not recommended").errorLevel).toBeUndefined();
   });
 
-  it("drops a chat's bold around a pasted line, not make's stars", () => {
+  it("drops a chat's bold at a pasted line's edges only, not inside it nor Mix's `** (`", () => {
     expect(cleanLine("**ERROR: unsatisfiable constraints:**").text).toBe("ERROR: unsatisfiable constraints:");
+    // (the closing `**` of a bold word mid-line stays: only the line's own edges are the editor's)
     expect(cleanLine("**bold** text").text).toBe("bold** text");
     expect(cleanLine("** (Mix) Could not compile").text).toBe("** (Mix) Could not compile");
   });
