@@ -41,6 +41,12 @@ describe("cleanLine", () => {
     expect(cleanLine("2024-05-01T10:11:12.1234567Z ##[error]buildx failed with: ERROR: x").text).toBe("buildx failed with: ERROR: x");
     expect(cleanLine("2024-05-01T10:11:12.1234567Z ##[error]x").github).toBe(true);
   });
+  it("strips the Dev Containers CLI's time (as Codespaces shows it) before BuildKit's step and other lines", () => {
+    expect(cleanLine("2022-10-23 11:51:22.000Z: #11 0.869 Err:6 http://archive.ubuntu.com/ubuntu hirsute Release").text).toBe("Err:6 http://archive.ubuntu.com/ubuntu hirsute Release");
+    expect(cleanLine("2022-10-23 11:51:03.983Z: $ docker buildx version").text).toBe("$ docker buildx version");
+    // (a date and time in a sentence, or without the CLI's milliseconds and `Z:`, stays)
+    expect(cleanLine("2022-10-23 11:51:03 started").text).toBe("2022-10-23 11:51:03 started");
+  });
   it("strips Compose's service prefix (v2 `web-1  | `, v1 `web_1  | `) so anchored wordings match", () => {
     expect(cleanLine("build-images-1  | g++: fatal error: Killed signal terminated program cc1plus").text).toBe("g++: fatal error: Killed signal terminated program cc1plus");
     expect(cleanLine("db_1   | FATAL:  password authentication failed").text).toBe("FATAL:  password authentication failed");

@@ -36,6 +36,15 @@ describe("rejoining terminal wraps", () => {
     expect(isWrapBreak(undefined, eighty, "strapi_strapi_1 exited with code 0")).toBe(false);
     expect(isWrapBreak(undefined, eighty, "web-1 exited with code 137")).toBe(false);
     expect(isWrapBreak(undefined, "x".repeat(79), "ost: no such host")).toBe(false);
+    // a compiler's diagnostic after a long command line (Go's `file.go:9:2:`, gcc's `file.c:12:`)
+    expect(isWrapBreak(undefined, "x".repeat(200), 'nat/upnp.go:9:2: cannot find package "github.com/x/y" in any of:')).toBe(false);
+    expect(isWrapBreak(undefined, "x".repeat(120), "src/main.c:12: error: expected ';'")).toBe(false);
+  });
+  it("reads a Go diagnostic as the step's error after a command line exactly 200 characters long", () => {
+    const command = `GO111MODULE=on go build -v -o app -ldflags "-X main.Commit=${"0".repeat(200)}`.slice(0, 199) + '"';
+    const log = `Step 5/12 : RUN make\n ---> Running in 8d04c3b0e864\n${command}\nnat/upnp.go:9:2: cannot find package "github.com/NebulousLabs/go-upnp" in any of:\n`;
+    expect(command).toHaveLength(200);
+    expect(builtinEngine().diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
   });
 });
 

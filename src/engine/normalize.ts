@@ -112,8 +112,9 @@ export function assertLogText(text: string): void {
 }
 
 const GH_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
-// Go's log package (old dockerd/docker CLI output, many CI tools): "2015/08/25 16:51:45 ".
-const GO_LOG_TIMESTAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? /;
+// Go's log package (old dockerd/docker CLI output, many CI tools): "2015/08/25 16:51:45 "; and the
+// Dev Containers CLI's log as Codespaces shows it: "2022-10-23 11:51:03.257Z: ".
+const GO_LOG_TIMESTAMP = /^\d{4}(?:\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? |-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z: ?)/;
 // logrus's text format with no terminal and no timestamps: the level and the seconds since start
 // (`FATA[0006] Tag latest not found in repository x`, `ERRO[0103] Error from V2 registry: …`), as the
 // Docker 1.x CLI and daemon printed their errors. Only the error levels: kaniko's `INFO[0012] RUN …`
