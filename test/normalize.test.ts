@@ -47,6 +47,15 @@ describe("cleanLine", () => {
     // (a date and time in a sentence, or without the CLI's milliseconds and `Z:`, stays)
     expect(cleanLine("2022-10-23 11:51:03 started").text).toBe("2022-10-23 11:51:03 started");
   });
+  it("marks the classic builder's red stderr tint as a RUN step's own output, with or without its escape", () => {
+    expect(cleanLine("\ufffd[91mKilled").stepStderr).toBe(true);
+    expect(cleanLine(" [0m [91mmake[5]: *** [all] Error 1").stepStderr).toBe(true);
+    expect(prepareText("Step 4/9 : RUN make\n\x1b[91mKilled\n\x1b[0m")).toBe("Step 4/9 : RUN make\n[91mKilled\n");
+    expect(cleanLine(prepareText("\x1b[91mKilled")).stepStderr).toBe(true);
+    // (another colour, or red in the middle of a line, is somebody else's)
+    expect(cleanLine("[31mKilled").stepStderr).toBeUndefined();
+    expect(cleanLine("npm ERR! [91mKilled").stepStderr).toBeUndefined();
+  });
   it("strips Compose's service prefix (v2 `web-1  | `, v1 `web_1  | `) so anchored wordings match", () => {
     expect(cleanLine("build-images-1  | g++: fatal error: Killed signal terminated program cc1plus").text).toBe("g++: fatal error: Killed signal terminated program cc1plus");
     expect(cleanLine("db_1   | FATAL:  password authentication failed").text).toBe("FATAL:  password authentication failed");
@@ -155,10 +164,12 @@ describe("Engine API JSON messages", () => {
         '{"not":"a docker message"}',
       ].join("\n"),
     );
+    expect(cleanLine(text.split("\n")[2]!)).toMatchObject({ text: "npm ERR! code ETIMEDOUT", stepStderr: true });
     expect(text.split("\n")).toEqual([
       "Step 5/18 : RUN npm install pnpm -g && pnpm install",
       " ---> Running in f5a282eeeff7",
-      "npm ERR! code ETIMEDOUT",
+      // (the step's stderr tint stays as a bare `[91m` for cleanLine, which reads and drops it)
+      "[91mnpm ERR! code ETIMEDOUT",
       "5f70bf18a086: Pulling fs layer",
       "manifest unknown",
       "two lines",

@@ -46,6 +46,8 @@ export const HEADER_KEYWORDS = [
   "the command [/bin/",
   "the command 'cmd /s /c ",
   "the command 'powershell ",
+  // buildah's (podman build's) verdict on a RUN step does the same: `Error: building at STEP "RUN …": …`
+  "building at step \"run ",
 ];
 
 const HEADER: Array<[RegExp, StepKind]> = [
@@ -183,7 +185,7 @@ export class StepTracker {
       if (!kind && clean.timed) kind = "run-step";
       // `#N ERROR: ...` without a time is BuildKit's verdict on the step, not the command's output.
       if (!clean.timed && clean.text.startsWith("ERROR:")) out.add("step-verdict");
-    } else kind = clean.timed ? "run-step" : clean.service ? undefined : this.current;
+    } else kind = clean.timed || clean.stepStderr ? "run-step" : clean.service ? undefined : this.current;
     if (kind && kind !== "other") out.add(kind);
     // After the build's own success line, outside any later step: not the build's output.
     if (!kind && this.built) out.add("after-build");

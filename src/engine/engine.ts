@@ -152,7 +152,9 @@ const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|\bdevcontainers?\
 // returned a non-zero code: 1`, Docker 1.x `The command [/bin/sh -c …]`, Windows `cmd /S /C`), also
 // behind Compose's `ERROR: Service 'web' failed to build: `. The builder prints nothing between a
 // step's header and that verdict but the command's own output.
-const CLASSIC_VERDICT = /(?:^|: )The command ['[](?:\/bin\/|cmd \/S \/C |powershell )/;
+// buildah's (podman build's) verdict closes the step it names the same way, also when a paste cuts it
+// inside the command (`Error: error building at STEP "RUN cd /root && c`).
+const CLASSIC_VERDICT = /(?:^|: )(?:The command ['[](?:\/bin\/|cmd \/S \/C |powershell )|(?:error )?building at STEP "RUN )/;
 const STEP_KINDS: HitContext[] = ["run-step", "pull", "push", "export", "builder-boot", "container-start", "after-build"];
 
 /**
@@ -284,7 +286,7 @@ export class RuleEngine {
       let contexts: Set<HitContext> | undefined;
       const contextsOf = () => (contexts ??= state.steps.contextsOf(clean));
       // A `***` redaction was matched as the token `xxx`: facts show what the user pasted.
-      const docker = state.lineDocker || state.inCommand || state.steps.inStep;
+      const docker = state.lineDocker || state.inCommand || state.steps.inStep || clean.stepStderr === true;
       const redactedTokens = clean.text.includes("xxx") && text.slice(line.start, line.end).includes("***");
       for (const index of matchers) this.tryMatcher(index, line.start, line.end, clean.text, clean.step, hits, contextsOf, redactedTokens, docker);
     }

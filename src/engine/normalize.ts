@@ -55,13 +55,20 @@ export class InputError extends Error {
   }
 }
 
+// The classic builder's stderr tint at a line's start (after its indentation or a reset), as the escape.
+const STDERR_TINT_ESC = /(^|\n[ \t]*(?:\x1b\[0m[ \t]*)?)\x1b\[91m/g;
 /** Whole-text clean-up: ANSI, line endings, Slack escaping. Keeps one line per original line. */
 export function prepareText(input: string): string {
   let text = input;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // Before ANSI stripping: the messages carry the build's colours as \u001b escapes.
   if (text.includes('{"')) text = text.replace(JSON_MESSAGE, jsonMessageText);
-  if (text.includes("\x1b")) text = text.replace(ANSI, "");
+  if (text.includes("\x1b")) {
+    // The classic builder tints a RUN step's stderr bright red (`\x1b[91m`): kept as the bare `[91m`
+    // a log shows when the escape was lost, which cleanLine reads as the step's own output.
+    if (text.includes("\x1b[91m")) text = text.replace(STDERR_TINT_ESC, "$1[91m");
+    text = text.replace(ANSI, "");
+  }
   if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
   if (text.includes("<http") || text.includes("<mailto:")) {
     text = text.replace(SLACK_LINK, (_m, url: string, label?: string) => (label && label !== url ? label : url));
@@ -138,6 +145,8 @@ const CURLY = /[‘’“”]/;
 // (caret notation), `\uFFFD[91m` (a byte that did not decode), or dropped (`[91mKilled`). Bare, only a colour
 // with digits, not before a duration or `]`: `[m` opens words (`[mysqld]`), `[1m0s elapsed]` and `[10m]` are
 // times. A marked one needs digits unless it is a plain `m` or `K`: `\uFFFD[ERROR]` keeps its word.
+// (the escape lost or shown as `�`/`←`/`^[`, maybe behind the reset that closed the line before)
+const STDERR_TINT = /^[ \t]*(?:(?:[\u2190\ufffd]|\^\[)?\[0m[ \t]*)?(?:[\u2190\ufffd]|\^\[)?\[91m/;
 const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[(?:[0-9;?]{1,15}[A-Za-z]|[mK])|\[\d{1,3}(?:;\d{1,3}){0,4}m(?!\d+(?:\.\d+)?s\b|\])/g;
 // (logfmt's `error="…"`, or a JSON field such as Ansible's `"stderr": "…"`)
 const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|message|error|err)": ?"/;
@@ -191,6 +200,8 @@ export interface CleanLine {
   service?: boolean;
   /** The line carried a build tool's `[ERROR]` level (Maven, opam, sbt), stripped from `text`. */
   errorLevel?: boolean;
+  /** The line opened with the classic builder's red tint for a RUN step's stderr (`[91m`). */
+  stepStderr?: boolean;
 }
 
 /** The longest line the patterns see; longer lines keep their head and tail. */
@@ -200,7 +211,11 @@ export const MAX_LINE = 4096;
 export function cleanLine(raw: string): CleanLine {
   let text = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE / 2)} … ${raw.slice(-MAX_LINE / 2)}` : raw;
   let github = false;
-  if (text.includes("[")) text = text.replace(SGR_REMNANT, "");
+  let stepStderr = false;
+  if (text.includes("[")) {
+    stepStderr = STDERR_TINT.test(text);
+    text = text.replace(SGR_REMNANT, "");
+  }
   text = text.trimStart();
   const ts = GH_TIMESTAMP.exec(text);
   if (ts) {
@@ -252,6 +267,7 @@ export function cleanLine(raw: string): CleanLine {
       if (text.startsWith("```")) text = "";
       const timedOut: CleanLine = { text: text.trim(), timed: true, github };
       if (errorLevel) timedOut.errorLevel = true;
+      if (stepStderr) timedOut.stepStderr = true;
       return timedOut;
     }
     text = text.replace(PNPM_PREFIX, "").replace(CARGO_WARNING, "");
@@ -260,5 +276,6 @@ export function cleanLine(raw: string): CleanLine {
   const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
   if (service) out.service = true;
   if (errorLevel) out.errorLevel = true;
+  if (stepStderr) out.stepStderr = true;
   return out;
 }
