@@ -52,6 +52,11 @@ describe("cleanLine", () => {
     expect(cleanLine(" [0m [91mmake[5]: *** [all] Error 1").stepStderr).toBe(true);
     expect(prepareText("Step 4/9 : RUN make\n\x1b[91mKilled\n\x1b[0m")).toBe("Step 4/9 : RUN make\n[91mKilled\n");
     expect(cleanLine(prepareText("\x1b[91mKilled")).stepStderr).toBe(true);
+    // (a tool that colours each line closes the tint on that line; Docker's reset opens the next one)
+    expect(cleanLine("^[[91mnpm ERR! code ETIMEDOUT^[[0m").stepStderr).toBeUndefined();
+    expect(cleanLine(prepareText("\x1b[91mnpm ERR! code ETIMEDOUT\x1b[0m")).stepStderr).toBeUndefined();
+    // (nor a Compose v1 service prefix in the same bright red: a running container's output)
+    expect(cleanLine("[91mweb_1  | Killed").stepStderr).toBeUndefined();
     // (another colour, or red in the middle of a line, is somebody else's)
     expect(cleanLine("[31mKilled").stepStderr).toBeUndefined();
     expect(cleanLine("npm ERR! [91mKilled").stepStderr).toBeUndefined();

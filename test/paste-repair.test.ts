@@ -39,6 +39,8 @@ describe("rejoining terminal wraps", () => {
     // a compiler's diagnostic after a long command line (Go's `file.go:9:2:`, gcc's `file.c:12:`)
     expect(isWrapBreak(undefined, "x".repeat(200), 'nat/upnp.go:9:2: cannot find package "github.com/x/y" in any of:')).toBe(false);
     expect(isWrapBreak(undefined, "x".repeat(120), "src/main.c:12: error: expected ';'")).toBe(false);
+    // (but make's `[dir/build.make:158: target]` cut inside the path is a wrap)
+    expect(isWrapBreak(undefined, "x".repeat(80), "ld.make:1234: third_party/grpc/src/server.cc.o] Killed")).toBe(true);
   });
   it("reads a Go diagnostic as the step's error after a command line exactly 200 characters long", () => {
     const command = `GO111MODULE=on go build -v -o app -ldflags "-X main.Commit=${"0".repeat(200)}`.slice(0, 199) + '"';

@@ -16,9 +16,6 @@ const SHAPES: Array<[string[], RegExp]> = [
   [[": preparing", ": pushed", ": pull complete", ": pulling fs layer", ": already exists", ": download complete", ": layer already exists", ": mounted from", ": verifying checksum"], /^[0-9a-f]{12}: (?:Preparing|Waiting|Pushed|Pushing|Pull complete|Pulling fs layer|Already exists|Download complete|Layer already exists|Mounted from|Verifying Checksum|Extracting|Downloading)\b/i],
   // The registry HTTP API: the ping `/v2/` or a repository's manifests, blobs or tags.
   [["/v2/"], /https?:\/\/[^\s/"]+\/v2\/(?:["\s:]|$|(?:[\w.-]+\/){1,6}(?:manifests|blobs|tags)\/)/i],
-  // docker-compose v1's own status lines (`Creating network "app_default" with the default driver`,
-  // `Creating app_web_1 ... done`): Compose's, not the services' output (which it prefixes `web_1  | `).
-  [["with the default driver", " ... done", " ... error"], /^(?:Creating network "[\w.-]{1,200}" with the default driver$|(?:Creating|Recreating|Starting|Stopping|Removing) [\w.-]{1,200} \.\.\. (?:done|error)$)/],
   // The v1 registry API that `docker login` still tried first in older CLIs.
   [["/v1/users/"], /https?:\/\/[^\s/"]+\/v1\/users\/(?:["\s:]|$)/i],
 ];

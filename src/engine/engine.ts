@@ -145,8 +145,7 @@ const DOCKER_WINDOW = 15;
 // step failures (buildah/podman `building at STEP "RUN ..."`, kaniko `error building image`), and
 // Cloud Native Buildpacks' lifecycle phases (`[creator] ...`), which build images in containers,
 // and the Dev Containers CLI (`devcontainer`, features from `ghcr.io/devcontainers/`), which builds and runs them.
-// docker-compose v1's status lines (`Creating app_web_1 ... done`) are its own words too.
-const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|\bdevcontainers?\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|building at STEP "|error building (?:image|stage)\b|^\[(?:creator|detector|analyzer|restorer|builder|exporter)\] |^\[\+\] Building|^=> |^Step \d+(?:\/\d+)? :|Service '[^'\n]{1,80}' failed to build|The command '\/bin\/(?:ba)?sh -c |^Status: (?:Downloaded newer image for|Image is up to date for) |^[\w.-]+: Pulling from |requested image's platform \(|^(?:Creating|Recreating|Starting) [\w.-]{1,200} \.\.\. (?:done|error)$|^Creating network "[\w.-]{1,200}" with the default driver$/i;
+const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|\bdevcontainers?\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|building at STEP "|error building (?:image|stage)\b|^\[(?:creator|detector|analyzer|restorer|builder|exporter)\] |^\[\+\] Building|^=> |^Step \d+(?:\/\d+)? :|Service '[^'\n]{1,80}' failed to build|The command '\/bin\/(?:ba)?sh -c |^Status: (?:Downloaded newer image for|Image is up to date for) |^[\w.-]+: Pulling from |requested image's platform \(/i;
 
 // The classic builder's verdict on a RUN step opens with the step's shell (`The command '/bin/sh -c …'
 // returned a non-zero code: 1`, Docker 1.x `The command [/bin/sh -c …]`, Windows `cmd /S /C`), also

@@ -41,8 +41,9 @@ function jsonMessageText(line: string): string {
   // a container's line as the json-file logging driver keeps it (`docker inspect`'s LogPath)
   else if (typeof m.log === "string" && only(["log", "stream", "time", "attrs"])) out = m.log;
   if (out === undefined) return line;
-  // (the message's closing line break may come before its colour reset)
-  return out.replace(/\r?\n((?:\x1b\[[0-9;]*m)*)$/, "$1").replace(/\r?\n|\r/g, " ");
+  // (the message's closing line break may come before its colour reset: the reset goes, as ANSI
+  // stripping would drop it, and a tint it closed reads as Docker's, whose reset opens the next line)
+  return out.replace(/\r?\n(?:\x1b\[[0-9;]*m)*$/, "").replace(/\r?\n|\r/g, " ");
 }
 
 export class InputError extends Error {
@@ -56,7 +57,9 @@ export class InputError extends Error {
 }
 
 // The classic builder's stderr tint at a line's start (after its indentation or a reset), as the escape.
-const STDERR_TINT_ESC = /(^|\n[ \t]*(?:\x1b\[0m[ \t]*)?)\x1b\[91m/g;
+// Docker closes the tint after the chunk's line break, so its reset opens the next line; a tool that
+// colours each line closes it on the same line (`\x1b[91mnpm ERR! …\x1b[0m`), and that is not the builder.
+const STDERR_TINT_ESC = /(^|\n[ \t]*(?:\x1b\[0m[ \t]*)?)\x1b\[91m(?![^\n]*\x1b\[0m[ \t]*(?:\n|$))/g;
 /** Whole-text clean-up: ANSI, line endings, Slack escaping. Keeps one line per original line. */
 export function prepareText(input: string): string {
   let text = input;
@@ -147,6 +150,7 @@ const CURLY = /[‘’“”]/;
 // times. A marked one needs digits unless it is a plain `m` or `K`: `\uFFFD[ERROR]` keeps its word.
 // (the escape lost or shown as `�`/`←`/`^[`, maybe behind the reset that closed the line before)
 const STDERR_TINT = /^[ \t]*(?:(?:[\u2190\ufffd]|\^\[)?\[0m[ \t]*)?(?:[\u2190\ufffd]|\^\[)?\[91m/;
+const TINT_CLOSED = /(?:[\u2190\ufffd]|\^\[)?\[0m[ \t]*$/;
 const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[(?:[0-9;?]{1,15}[A-Za-z]|[mK])|\[\d{1,3}(?:;\d{1,3}){0,4}m(?!\d+(?:\.\d+)?s\b|\])/g;
 // (logfmt's `error="…"`, or a JSON field such as Ansible's `"stderr": "…"`)
 const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|message|error|err)": ?"/;
@@ -213,7 +217,7 @@ export function cleanLine(raw: string): CleanLine {
   let github = false;
   let stepStderr = false;
   if (text.includes("[")) {
-    stepStderr = STDERR_TINT.test(text);
+    stepStderr = STDERR_TINT.test(text) && !TINT_CLOSED.test(text);
     text = text.replace(SGR_REMNANT, "");
   }
   text = text.trimStart();
@@ -276,6 +280,7 @@ export function cleanLine(raw: string): CleanLine {
   const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
   if (service) out.service = true;
   if (errorLevel) out.errorLevel = true;
-  if (stepStderr) out.stepStderr = true;
+  // (Compose v1 colours a service's prefix with the same bright red: a running container's line)
+  if (stepStderr && !service) out.stepStderr = true;
   return out;
 }

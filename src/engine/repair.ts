@@ -12,7 +12,7 @@
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
 //      `Step N/M` / `npm` ... head word, not Compose's `web-1 exited with code 0`, not a compiler's
-//      `file.go:9:2:` diagnostic (NEW_LINE_START below), and does not begin with the same
+//      diagnostic (`file.go:9:2: …`, `file.c:12: error: …`; not make's `build.make:158: target`) (NEW_LINE_START below), and does not begin with the same
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
 //      a compose service's `app-1  |`); when only M's equal length says L was wrapped, the same
 //      eight characters without a blank are enough (one message printed twice).
@@ -28,7 +28,7 @@ export const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 2
 export const REPAIR_LIMIT = 256 * 1024;
 // (V8 opens each part of its fatal report on a line of its own: `<--- Last few GCs --->`.)
 const NEW_LINE_START =
-  /^(?:$|\s|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:)/;
+  /^(?:$|\s|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
 const SENTENCE_GOES_ON = /^[a-z]+[ ,.;']/;
 /** A line that asks for input ends in `: ` too: the answer is no continuation. */
 const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[^:]{0,40}: $/i;
