@@ -61,6 +61,10 @@ describe("cleanLine", () => {
     expect(cleanLine("[31mKilled").stepStderr).toBeUndefined();
     expect(cleanLine("npm ERR! [91mKilled").stepStderr).toBeUndefined();
   });
+  it("reads past Bazel's time before its own level, not any parenthesised time", () => {
+    expect(cleanLine("#16 1497.0 (21:51:08) ERROR: An error occurred during the fetch of repository 'tf_runtime':").text).toBe("ERROR: An error occurred during the fetch of repository 'tf_runtime':");
+    expect(cleanLine("(21:51:08) took 3s").text).toBe("(21:51:08) took 3s");
+  });
   it("strips Compose's service prefix (v2 `web-1  | `, v1 `web_1  | `) so anchored wordings match", () => {
     expect(cleanLine("build-images-1  | g++: fatal error: Killed signal terminated program cc1plus").text).toBe("g++: fatal error: Killed signal terminated program cc1plus");
     expect(cleanLine("db_1   | FATAL:  password authentication failed").text).toBe("FATAL:  password authentication failed");

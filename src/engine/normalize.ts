@@ -187,6 +187,8 @@ const VAGRANT_PREFIX = /^==> [a-z][\w.-]{0,39}: /;
 const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG|info|error|warn|success|debug)\] /;
 // glog/klog (kubelet, Kubernetes tools, Bazel's rules_docker): `E0509 12:49:10.359796   29034 file.go:194] `.
 const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] /;
+// Bazel's `--show_timestamps` before its own levels: `(21:51:08) ERROR: An error occurred during the fetch …`.
+const BAZEL_TIME = /^\(\d\d:\d\d:\d\d\) (?=(?:INFO|WARNING|ERROR|DEBUG|FATAL): )/;
 // Python's logging in its default format (`INFO:Docker Client:<line>`), as tools that drive Docker
 // from Python (ros cross_compile, scripts on the docker SDK) relay the build's output. (Not
 // `ERROR:Get https://…`: a URL's scheme is no logger name.)
@@ -264,10 +266,12 @@ export function cleanLine(raw: string): CleanLine {
   const bk = BUILDKIT_STEP.exec(text);
   if (bk) {
     text = text.slice(bk[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
+    if (text.startsWith("(")) text = text.replace(BAZEL_TIME, "");
   } else {
     const tty = BUILDKIT_TTY_TIMED.exec(text);
     if (tty) {
       text = text.slice(tty[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
+      if (text.startsWith("(")) text = text.replace(BAZEL_TIME, "");
       if (text.startsWith("```")) text = "";
       const timedOut: CleanLine = { text: text.trim(), timed: true, github };
       if (errorLevel) timedOut.errorLevel = true;
@@ -275,6 +279,7 @@ export function cleanLine(raw: string): CleanLine {
       return timedOut;
     }
     text = text.replace(PNPM_PREFIX, "").replace(CARGO_WARNING, "");
+    if (text.startsWith("(")) text = text.replace(BAZEL_TIME, "");
   }
   if (text.startsWith("```")) text = "";
   const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
