@@ -148,10 +148,11 @@ const CURLY = /[‘’“”]/;
 // (caret notation), `\uFFFD[91m` (a byte that did not decode), or dropped (`[91mKilled`). Bare, only a colour
 // with digits, not before a duration or `]`: `[m` opens words (`[mysqld]`), `[1m0s elapsed]` and `[10m]` are
 // times. A marked one needs digits unless it is a plain `m` or `K`: `\uFFFD[ERROR]` keeps its word.
-// (the escape lost or shown as `�`/`←`/`^[`, maybe behind the reset that closed the line before)
+const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[(?:[0-9;?]{1,15}[A-Za-z]|[mK])|\[\d{1,3}(?:;\d{1,3}){0,4}m(?!\d+(?:\.\d+)?s\b|\])/g;
+// The classic builder's stderr tint at a line's start, its escape lost or shown as `�`/`←`/`^[`,
+// maybe behind the reset that closed the line before; not when the line closes it itself.
 const STDERR_TINT = /^[ \t]*(?:(?:[\u2190\ufffd]|\^\[)?\[0m[ \t]*)?(?:[\u2190\ufffd]|\^\[)?\[91m/;
 const TINT_CLOSED = /(?:[\u2190\ufffd]|\^\[)?\[0m[ \t]*$/;
-const SGR_REMNANT = /(?:[\u2190\ufffd]|\^\[)\[(?:[0-9;?]{1,15}[A-Za-z]|[mK])|\[\d{1,3}(?:;\d{1,3}){0,4}m(?!\d+(?:\.\d+)?s\b|\])/g;
 // (logfmt's `error="…"`, or a JSON field such as Ansible's `"stderr": "…"`)
 const LOG_FIELD = /(?:^|\s)(?:error|err|msg|message)="|"(?:stderr|stdout|msg|message|error|err)": ?"/;
 // pnpm's recursive install prefixes each package's lifecycle output with the package's directory

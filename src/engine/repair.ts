@@ -12,7 +12,8 @@
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
 //      `Step N/M` / `npm` ... head word, not Compose's `web-1 exited with code 0`, not a compiler's
-//      diagnostic (`file.go:9:2: …`, `file.c:12: error: …`; not make's `build.make:158: target`) (NEW_LINE_START below), and does not begin with the same
+//      diagnostic (`file.go:9:2: …`, `file.c:12: error: …`; make's `build.make:158: target` cut
+//      inside a path is a wrap) (NEW_LINE_START below), and does not begin with the same
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
 //      a compose service's `app-1  |`); when only M's equal length says L was wrapped, the same
 //      eight characters without a blank are enough (one message printed twice).
