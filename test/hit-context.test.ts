@@ -427,3 +427,23 @@ describe("sameStep in the classic builder's output: up to the nearest step heade
     expect(diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "buildkit-required", confidence: "medium" });
   });
 });
+
+describe("the classic builder's layer id closes its step", () => {
+  it("a shell the user opened after the build is not the RUN step's output", () => {
+    const log = [
+      "Step 7/14 : RUN npm install --save-dev shadow-cljs && shadow-cljs release client",
+      " ---> Running in 2718b0f65743",
+      "shadow-cljs - starting via \"clojure\"",
+      "Removing intermediate container 2718b0f65743",
+      " ---> e1034d53eece",
+      "bash-4.3# clojure",
+      "bash: clojure: command not found",
+    ].join("\n");
+    expect(diagnose(log).diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
+  });
+
+  it("while the step runs, its output is still the step's", () => {
+    const log = ["Step 7/14 : RUN shadow-cljs release client", " ---> Running in 2718b0f65743", "bash: clojure: command not found"].join("\n");
+    expect(diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+  });
+});

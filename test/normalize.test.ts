@@ -236,6 +236,16 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("16:19:54 starting the server").text).toBe("16:19:54 starting the server");
   });
 
+  it("reads past Jenkins' Timestamper and Netlify's clock before a line, not a time in the text", () => {
+    expect(cleanLine("09:32:29  [INFO]     [creator]     unable to invoke layer creator").text).toBe("[creator]     unable to invoke layer creator");
+    expect(cleanLine("2:11:38 AM: FATAL ERROR: CALL_AND_RETRY_LAST Allocation failed - JavaScript heap out of memory").text).toBe(
+      "FATAL ERROR: CALL_AND_RETRY_LAST Allocation failed - JavaScript heap out of memory",
+    );
+    // (one blank: the line's own words; a time with nothing after it is left)
+    expect(cleanLine("16:19:54 starting the server").text).toBe("16:19:54 starting the server");
+    expect(cleanLine("16:19:54  ").text).toBe("16:19:54");
+  });
+
   it("drops glog/klog's `E0509 12:49:10.359796  29034 file.go:194] ` prefix", () => {
     expect(cleanLine("E0509 12:49:10.359796   29034 kuberuntime_image.go:53] Pull image failed").text).toBe("Pull image failed");
   });

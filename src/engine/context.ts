@@ -26,6 +26,8 @@ export const HEADER_KEYWORDS = [
   "resolve image config",
   "step ",
   "---> running in",
+  // (the classic builder's layer id closes its step: `---> 4f1a2b3c4d5e`)
+  "---> ",
   "the push refers to",
   "pulling from ",
   "trying to pull ",
@@ -80,10 +82,13 @@ const BUILD_DONE = /^(?:Successfully (?:built [0-9a-f]{12}\b|tagged \S)|(?:=> )*
 const RUNNING_IN = /^---> Running in\b/;
 // `docker pull` / `docker run`'s last line of a pull (also under the classic builder's FROM).
 const PULL_DONE = /^Status: (?:Downloaded newer image|Image is up to date) for \S/;
+// The classic builder's layer id under a step (` ---> 4f1a2b3c4d5e`): the step committed, so what
+// follows before the next `Step N/M :` is not its output (a shell the user opened afterwards, say).
+const LAYER_DONE = /^---> [0-9a-f]{12}$/;
 
-/** The line ends the step shown so far without opening another: a finished build or pull. */
+/** The line ends the step shown so far without opening another: a finished build, pull or classic step. */
 export function closesStep(text: string): boolean {
-  return BUILD_DONE.test(text) || PULL_DONE.test(text);
+  return BUILD_DONE.test(text) || PULL_DONE.test(text) || LAYER_DONE.test(text);
 }
 
 /** The classic builder's `---> Running in <id>`: a RUN step only when no `Step N/M :` came before. */
@@ -142,7 +147,7 @@ export class StepTracker {
       return;
     }
     // A finished pull: its image is there, and what follows is no longer the pull.
-    if (PULL_DONE.test(clean.text)) {
+    if (PULL_DONE.test(clean.text) || LAYER_DONE.test(clean.text)) {
       if (clean.step === undefined) this.current = undefined;
       return;
     }

@@ -16,6 +16,9 @@ const SHAPES: Array<[string[], RegExp]> = [
   [[": preparing", ": pushed", ": pull complete", ": pulling fs layer", ": already exists", ": download complete", ": layer already exists", ": mounted from", ": verifying checksum"], /^[0-9a-f]{12}: (?:Preparing|Waiting|Pushed|Pushing|Pull complete|Pulling fs layer|Already exists|Download complete|Layer already exists|Mounted from|Verifying Checksum|Extracting|Downloading)\b/i],
   // The registry HTTP API: the ping `/v2/` or a repository's manifests, blobs or tags.
   [["/v2/"], /https?:\/\/[^\s/"]+\/v2\/(?:["\s:)]|$|(?:[\w.-]+\/){1,6}(?:manifests|blobs|tags)\/)/i],
+  // Cloud Native Buildpacks' lifecycle building an image in its builder container (pack, Spring Boot's
+  // build-image, Paketo): each phase tags its lines `[creator]`, `[builder]`, `[exporter]` ….
+  [["[creator] ", "[builder] ", "[detector] ", "[analyzer] ", "[restorer] ", "[exporter] "], /^(?:\[INFO\] +)?\[(?:creator|builder|detector|analyzer|restorer|exporter)\] {2,}/i],
   // The v1 registry API that `docker login` still tried first in older CLIs.
   [["/v1/users/"], /https?:\/\/[^\s/"]+\/v1\/users\/(?:["\s:]|$)/i],
 ];

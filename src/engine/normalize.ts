@@ -131,6 +131,9 @@ const GO_LOG_TIMESTAMP = /^\d{4}(?:\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? |-\d\d-
 // opens its steps (context.ts reads it).
 const LOGRUS_LEVEL = /^(?:ERRO|FATA|PANI)\[\d{4,}\] +/;
 // Jenkins' timestamper and VS Code's Dev Containers log put an ISO time in brackets before each line.
+// A clock time alone before each line: Jenkins' Timestamper plugin (`09:32:29  `, two blanks) and
+// Netlify's build log (`2:11:38 AM: `).
+const CLOCK_TIME = /^(?:\d\d:\d\d:\d\d {2}(?=\S)|\d{1,2}:\d\d:\d\d [AP]M: ?)/;
 const BRACKETED_TIMESTAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\] ?/;
 const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
 const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
@@ -233,6 +236,10 @@ export function cleanLine(raw: string): CleanLine {
   if (bracketed) text = text.slice(bracketed[0].length);
   const goTs = GO_LOG_TIMESTAMP.exec(text);
   if (goTs) text = text.slice(goTs[0].length);
+  else if (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) {
+    const clock = CLOCK_TIME.exec(text);
+    if (clock) text = text.slice(clock[0].length);
+  }
   const logrus = LOGRUS_LEVEL.exec(text);
   if (logrus) text = text.slice(logrus[0].length);
   const marker = GH_MARKER.exec(text);
