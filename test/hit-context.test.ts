@@ -442,6 +442,17 @@ describe("the classic builder's layer id closes its step", () => {
     expect(diagnose(log).diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
   });
 
+  it("the same behind Jenkins' Timestamper, which keeps the layer id's indent after its clock", () => {
+    const log = [
+      "09:32:29  Step 7/14 : RUN shadow-cljs release client || true",
+      "09:32:29   ---> Running in 2718b0f65743",
+      "09:32:30  Removing intermediate container 2718b0f65743",
+      "09:32:30   ---> e1034d53eece",
+      "09:32:31  bash: clojure: command not found",
+    ].join("\n");
+    expect(diagnose(log).diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
+  });
+
   it("while the step runs, its output is still the step's", () => {
     const log = ["Step 7/14 : RUN shadow-cljs release client", " ---> Running in 2718b0f65743", "bash: clojure: command not found"].join("\n");
     expect(diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });

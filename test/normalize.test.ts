@@ -244,6 +244,7 @@ describe("relayed prefixes and escapes", () => {
     // (one blank: the line's own words; a time with nothing after it is left)
     expect(cleanLine("16:19:54 starting the server").text).toBe("16:19:54 starting the server");
     expect(cleanLine("16:19:54  ").text).toBe("16:19:54");
+    expect(cleanLine("09:32:30   ---> e1034d53eece").text).toBe("---> e1034d53eece");
   });
 
   it("drops glog/klog's `E0509 12:49:10.359796  29034 file.go:194] ` prefix", () => {

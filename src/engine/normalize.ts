@@ -131,9 +131,9 @@ const GO_LOG_TIMESTAMP = /^\d{4}(?:\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? |-\d\d-
 // opens its steps (context.ts reads it).
 const LOGRUS_LEVEL = /^(?:ERRO|FATA|PANI)\[\d{4,}\] +/;
 // Jenkins' timestamper and VS Code's Dev Containers log put an ISO time in brackets before each line.
-// A clock time alone before each line: Jenkins' Timestamper plugin (`09:32:29  `, two blanks) and
-// Netlify's build log (`2:11:38 AM: `).
-const CLOCK_TIME = /^(?:\d\d:\d\d:\d\d {2}(?=\S)|\d{1,2}:\d\d:\d\d [AP]M: ?)/;
+// A clock time alone before each line: Jenkins' Timestamper plugin (`09:32:29  `, two blanks, and the
+// line's own indent after them: `09:32:30   ---> e1034d53eece`) and Netlify's build log (`2:11:38 AM: `).
+const CLOCK_TIME = /^(?:\d\d:\d\d:\d\d {2,}(?=\S)|\d{1,2}:\d\d:\d\d [AP]M: ?)/;
 const BRACKETED_TIMESTAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\] ?/;
 const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
 const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
