@@ -108,8 +108,9 @@ export function headerKind(text: string): StepKind | undefined {
 // the step (`<ref>: failed to resolve source metadata`, `failed to copy`, `failed to authorize`).
 const LINE_WORDS: Array<[RegExp, HitContext]> = [
   [/\bfailed to push\b|\bpushing (?:layers|manifest)|the push refers to|\bunexpected status from (?:PUT|POST|PATCH) request|\bfailed commit on ref "(?:manifest|index|layer)-|\bfailed to solve: unexpected status: [1-5]\d\d\b/i, "push"],
-  // (`failed to fetch` but not apt's or yum's `Failed to fetch http://…`: a package index, not an image)
-  [/failed to resolve source metadata|load metadata for|pull access denied|error pulling image|Error (?:reading manifest|initializing source docker:)|failed to fetch\b(?! https?:\/\/)|failed to (?:pull|resolve|copy)\b|unexpected status from (?:HEAD|GET) request|\b(?:HEAD|GET) "?https?:\/\/[^\s"/]+\/v2\//i, "pull"],
+  // (`failed to fetch` but not apt's or yum's `Failed to fetch http://…`, nor apt's `E: Failed to fetch` with its
+  // URL redacted (`.../x.deb`): a package, not an image)
+  [/failed to resolve source metadata|load metadata for|pull access denied|error pulling image|Error (?:reading manifest|initializing source docker:)|(?<!^[EW]: )failed to fetch\b(?! https?:\/\/)|failed to (?:pull|resolve|copy)\b|unexpected status from (?:HEAD|GET) request|\b(?:HEAD|GET) "?https?:\/\/[^\s"/]+\/v2\//i, "pull"],
   [/booting buildkit|error for bootstrap|failed to (?:initialize|bootstrap) builder|listing workers|failed to dial gRPC/i, "builder-boot"],
   [/\bexporting to (?:image|oci|docker)|failed to export\b/i, "export"],
   // The Docker Engine's own API (`https://host:2376/v1.24/images/create`, versioned `/v1.NN/`; a
