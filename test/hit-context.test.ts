@@ -429,28 +429,21 @@ describe("sameStep in the classic builder's output: up to the nearest step heade
 });
 
 describe("the classic builder's layer id closes its step", () => {
-  it("a shell the user opened after the build is not the RUN step's output", () => {
-    const log = [
-      "Step 7/14 : RUN npm install --save-dev shadow-cljs && shadow-cljs release client",
-      " ---> Running in 2718b0f65743",
-      "shadow-cljs - starting via \"clojure\"",
-      "Removing intermediate container 2718b0f65743",
-      " ---> e1034d53eece",
-      "bash-4.3# clojure",
-      "bash: clojure: command not found",
-    ].join("\n");
-    expect(diagnose(log).diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
-  });
-
-  it("the same behind Jenkins' Timestamper, which keeps the layer id's indent after its clock", () => {
-    const log = [
-      "09:32:29  Step 7/14 : RUN shadow-cljs release client || true",
-      "09:32:29   ---> Running in 2718b0f65743",
-      "09:32:30  Removing intermediate container 2718b0f65743",
-      "09:32:30   ---> e1034d53eece",
-      "09:32:31  bash: clojure: command not found",
-    ].join("\n");
-    expect(diagnose(log).diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
+  // (Jenkins' Timestamper puts its clock and two blanks before each line and keeps the line's own indent)
+  const plain = [
+    "Step 7/14 : RUN npm install --save-dev shadow-cljs && shadow-cljs release client",
+    " ---> Running in 2718b0f65743",
+    'shadow-cljs - starting via "clojure"',
+    "Removing intermediate container 2718b0f65743",
+    " ---> e1034d53eece",
+    "bash-4.3# clojure",
+    "bash: clojure: command not found",
+  ];
+  it.each([
+    ["pasted as is", plain],
+    ["behind Jenkins' Timestamper", plain.map((l) => `09:32:30  ${l}`)],
+  ])("a shell the user opened after the build is not the RUN step's output (%s)", (_how, lines) => {
+    expect(diagnose(lines.join("\n")).diagnoses.filter((d) => d.confidence !== "low")).toEqual([]);
   });
 
   it("while the step runs, its output is still the step's", () => {
