@@ -171,6 +171,30 @@ error building image: error building stage: failed to execute command: waiting f
     expect(r.diagnoses[0]).toMatchObject({ ruleId: "network-failure", confidence: "high" });
   });
 
+  it("a builder's step lines near generic words make them the build's: buildah's `STEP 8: RUN`, kaniko's clocked lines", () => {
+    const gpg = "gpg: keyserver receive failed: No name\n...\nSTEP 8: RUN set -x && gpg --keyserver ha.pool.sks-keyservers.net --recv-keys 0E163286C20D07B9";
+    expect(diagnose(gpg).diagnoses[0]?.ruleId).toBe("network-failure");
+    expect(diagnose(gpg).diagnoses[0]?.confidence).not.toBe("low");
+    // (alone, and under a CI tool's own `Step 8: Run tests`, the same words stay unconfident)
+    expect(diagnose("gpg: keyserver receive failed: No name").diagnoses[0]?.confidence).toBe("low");
+    expect(diagnose("gpg: keyserver receive failed: No name\nStep 8: Run tests").diagnoses[0]?.confidence).toBe("low");
+    const kaniko = "Build Error: Out of Memory\nYour build job failed because it was out of memory.\n\napp | 18:47:21 INFO[1231] COPY . .\napp | 18:47:21 INFO[1231] Taking snapshot of files...";
+    expect(diagnose(kaniko).diagnoses[0]?.ruleId).toBe("build-out-of-memory");
+    expect(diagnose(kaniko).diagnoses[0]?.confidence).not.toBe("low");
+  });
+
+  it("a Kubernetes pod's runtime container ID is no Docker word: an OOMKilled pod is not a build", () => {
+    const pod = [
+      "$ kubectl get pod ray-head -o yaml | yq '.status.containerStatuses[0].lastState.terminated'",
+      "containerID: containerd://0f30d47b321c9d9482bc6b78f2292196f7156194f5d2ea02b12eaeb2b395a1b3",
+      "exitCode: 137",
+      "reason: OOMKilled",
+    ].join("\n");
+    expect(diagnose(pod).diagnoses[0]?.confidence).toBe("low");
+    // (containerd's own words still are Docker's: a build killed under it)
+    expect(diagnose("containerd: task exited: OOMKilled").diagnoses[0]?.confidence).not.toBe("low");
+  });
+
   it("buildah/podman's `STEP N/M: RUN` opens a RUN step", () => {
     const r = diagnose(`STEP 4/8: RUN mkdir -p /opt/app
 exec container process \`/bin/sh\`: Exec format error

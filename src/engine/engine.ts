@@ -181,6 +181,20 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
   }
 }
 
+// The other image builders' step lines, in their own case: buildah's (podman build's) `STEP 8: RUN …`
+// (`[2/3] STEP 1/4: FROM …` in a multi-stage build) and kaniko's logrus lines, which keep their level
+// and clock behind a platform's prefix (`app | 18:47:21 INFO[1231] Taking snapshot of files...`).
+const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )/;
+// A Kubernetes pod's status names its container by the runtime's URI (`containerID:
+// containerd://3f2a…`, `Container ID:  docker://…`): a running pod, not a build or a pull.
+const RUNTIME_CONTAINER_ID = /\b(?:docker|containerd|cri-o):\/\/[0-9a-f]{64}\b/g;
+
+/** Docker's or another image builder's words on one line of the log. */
+function dockerWords(raw: string): boolean {
+  const text = cleanLine(raw).text.replace(RUNTIME_CONTAINER_ID, "");
+  return DOCKER_WORDS.test(text) || BUILDER_WORDS.test(text);
+}
+
 /**
  * Whether Docker's words stand within DOCKER_WINDOW lines of the hit, in the output of the same
  * command: a prompt below the hit starts another command, and a prompt above it that runs no Docker
@@ -194,11 +208,11 @@ function dockerAround(text: string, hit: Hit): boolean {
       if (docker) return true;
       break;
     }
-    if (DOCKER_WORDS.test(cleanLine(l).text)) return true;
+    if (dockerWords(l)) return true;
   }
   for (const l of after) {
     if (promptRunsDocker(l) !== undefined) break;
-    if (DOCKER_WORDS.test(cleanLine(l).text)) return true;
+    if (dockerWords(l)) return true;
   }
   return false;
 }
