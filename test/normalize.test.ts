@@ -247,6 +247,15 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("09:32:30   ---> e1034d53eece").text).toBe("---> e1034d53eece");
   });
 
+  it("reads past TeamCity's clock, status and block names, not a bracketed word of the line's own", () => {
+    expect(cleanLine("[17:31:52]W:         [docker] 2014/11/30 16:31:52 HTTP code: 502").text).toBe("HTTP code: 502");
+    expect(cleanLine("[17:31:51]i:     [Step 2/2] ##teamcity[buildStatisticValue key='x' value='0.0']").text).toBe("##teamcity[buildStatisticValue key='x' value='0.0']");
+    expect(cleanLine("[10:51:35]The command '/bin/sh -c cd src && make' returned a non-zero code: 2").text).toBe("The command '/bin/sh -c cd src && make' returned a non-zero code: 2");
+    // (a clock with nothing after it, or a clock inside the line, stays)
+    expect(cleanLine("[10:51:35]").text).toBe("[10:51:35]");
+    expect(cleanLine("step [10:51:35] done").text).toBe("step [10:51:35] done");
+  });
+
   it("drops glog/klog's `E0509 12:49:10.359796  29034 file.go:194] ` prefix", () => {
     expect(cleanLine("E0509 12:49:10.359796   29034 kuberuntime_image.go:53] Pull image failed").text).toBe("Pull image failed");
   });

@@ -135,6 +135,11 @@ const LOGRUS_LEVEL = /^(?:ERRO|FATA|PANI)\[\d{4,}\] +/;
 // line's own indent after them: `09:32:30   ---> e1034d53eece`) and Netlify's build log (`2:11:38 AM: `).
 const CLOCK_TIME = /^(?:\d\d:\d\d:\d\d {2,}(?=\S)|\d{1,2}:\d\d:\d\d [AP]M: ?)/;
 const BRACKETED_TIMESTAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\] ?/;
+// TeamCity's build log: the clock in brackets, then in a downloaded log the status (`W` warning, `i`
+// info, `E` error, or a blank) and a colon, the block's indent and the names of the blocks the line is
+// in (`[17:31:52]W:         [docker] 2014/11/30 …`, `[Step 2/2] `); copied from its page, the clock alone
+// (`[10:51:35]The command '/bin/sh -c make' returned …`). Fastlane's `[12:45:19]: ` is the same shape.
+const TEAMCITY_PREFIX = /^\[\d\d:\d\d:\d\d\](?:[WiEF ]?:[ \t]+(?:\[[^\][\n]{1,60}\] ){0,3}| ?(?=\S))/;
 const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
 const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 // BuildKit's tty view shows a command's output without the `#N`, timed with four significant
@@ -234,6 +239,10 @@ export function cleanLine(raw: string): CleanLine {
   }
   const bracketed = BRACKETED_TIMESTAMP.exec(text);
   if (bracketed) text = text.slice(bracketed[0].length);
+  else if (text.startsWith("[")) {
+    const teamcity = TEAMCITY_PREFIX.exec(text);
+    if (teamcity) text = text.slice(teamcity[0].length);
+  }
   const goTs = GO_LOG_TIMESTAMP.exec(text);
   if (goTs) text = text.slice(goTs[0].length);
   else if (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) {
