@@ -183,6 +183,22 @@ error building image: error building stage: failed to execute command: waiting f
     expect(diagnose(kaniko).diagnoses[0]?.confidence).not.toBe("low");
   });
 
+  it("a build that finished above a hit owns nothing below it: the container it started, a later task", () => {
+    const podman = "STEP 6/6: CMD [\"node\", \"server.js\"]\nCOMMIT myapp_web\n--> 0c1d2e3f4a5b\nSuccessfully tagged localhost/myapp_web:latest\nServer listening on port 3000\nError: getaddrinfo ENOTFOUND db";
+    expect(diagnose(podman).diagnoses[0]?.confidence).toBe("low");
+    const tekton = [
+      "[build-image : build-and-push] INFO[0019] Taking snapshot of full filesystem...",
+      "[build-image : build-and-push] INFO[0041] Pushing image to registry.example.com/orders/api:latest",
+      `[build-image : build-and-push] INFO[0044] Pushed registry.example.com/orders/api@sha256:${"9a1f".repeat(16)}`,
+      "[integration-test : run] go test ./integration/...",
+      "[integration-test : run]     orders_test.go:31: dial tcp: lookup orders-db on 172.30.0.10:53: no such host",
+    ].join("\n");
+    expect(diagnose(tekton).diagnoses[0]?.confidence).toBe("low");
+    // (the same error before the push, inside the build, is the build's)
+    const during = "INFO[0019] Taking snapshot of full filesystem...\ngo: example.com/x@v1.2.0: dial tcp: lookup proxy.golang.org: no such host";
+    expect(diagnose(during).diagnoses[0]?.confidence).not.toBe("low");
+  });
+
   it("a Kubernetes pod's runtime container ID is no Docker word: an OOMKilled pod is not a build", () => {
     const pod = [
       "$ kubectl get pod ray-head -o yaml | yq '.status.containerStatuses[0].lastState.terminated'",
@@ -193,6 +209,11 @@ error building image: error building stage: failed to execute command: waiting f
     expect(diagnose(pod).diagnoses[0]?.confidence).toBe("low");
     // (containerd's own words still are Docker's: a build killed under it)
     expect(diagnose("containerd: task exited: OOMKilled").diagnoses[0]?.confidence).not.toBe("low");
+    // the id glued by a wrap repair to the next field is still only an id
+    expect(diagnose(pod.replace("\nexitCode", "exitCode")).diagnoses[0]?.confidence).toBe("low");
+    // a kaniko executor's pod is the build: its image says so
+    const kaniko = pod.replace("exitCode: 137", "image: gcr.io/kaniko-project/executor:v1.23.2\nexitCode: 137");
+    expect(diagnose(kaniko).diagnoses[0]?.confidence).not.toBe("low");
   });
 
   it("buildah/podman's `STEP N/M: RUN` opens a RUN step", () => {

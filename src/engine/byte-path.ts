@@ -23,7 +23,7 @@ import type { LoadedRule } from "../rules/load.js";
 import type { Condition } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
 import { HEADER_KEYWORDS, closesStep, headerKind, runningIn } from "./context.js";
-import { RuleEngine, STEP_LOOKBACK } from "./engine.js";
+import { DOCKER_WINDOW, RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
 import { MIN_WRAP, REPAIR_LIMIT, TERMINAL_WIDTHS, rejoinWrapped } from "./repair.js";
@@ -125,7 +125,8 @@ class Plan {
       for (const spec of [...(rule.variants ?? []).map((v) => v.match), ...(rule.match ? [rule.match] : [])]) {
         // The engine compiles patterns with these flags (engine.ts compileMatcher).
         const flags = spec.caseSensitive ? "u" : "iu";
-        const widest = Math.max(0, ...spec.near.map((n) => n.within), ...spec.notNear.map((n) => n.within));
+        // (a generic wording's hit reads Docker's words DOCKER_WINDOW lines around it: engine.ts dockerAround)
+        const widest = Math.max(spec.wording === "generic" ? DOCKER_WINDOW : 0, ...spec.near.map((n) => n.within), ...spec.notNear.map((n) => n.within));
         let any: RegExp[] | undefined;
         const m: MatcherPlan = {
           get any() {

@@ -86,6 +86,15 @@ const PULL_DONE = /^Status: (?:Downloaded newer image|Image is up to date) for \
 // follows before the next `Step N/M :` is not its output (a shell the user opened afterwards, say).
 const LAYER_DONE = /^---> [0-9a-f]{12}$/;
 
+// kaniko's last word on a build it pushed: `INFO[0044] Pushed registry/app@sha256:…`.
+// (also behind a pipeline's task prefix: Tekton's `[build-image : build-and-push] INFO[0044] Pushed …`)
+const KANIKO_PUSHED = /\bINFO\[\d+\] Pushed \S+@sha256:[0-9a-f]{64}\b/;
+
+/** The image build above this line is over: what follows is another program's (the container it started, a later task). */
+export function buildFinished(text: string): boolean {
+  return BUILD_DONE.test(text) || KANIKO_PUSHED.test(text);
+}
+
 /** The line ends the step shown so far without opening another: a finished build, pull or classic step. */
 export function closesStep(text: string): boolean {
   return BUILD_DONE.test(text) || PULL_DONE.test(text) || LAYER_DONE.test(text);

@@ -5,7 +5,7 @@ import type { LoadedRule } from "../rules/load.js";
 import type { Condition, Confidence, DocLink, FixTemplate, HitContext, LocalText, MatchSpec, RuleFile, Wording } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
 import { redact } from "../redact/secrets.js";
-import { HEADER_KEYWORDS, closesStep, headerKind } from "./context.js";
+import { HEADER_KEYWORDS, buildFinished, closesStep, headerKind } from "./context.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { assertLogText, cleanLine, prepareText } from "./normalize.js";
 import { promptRunsDocker } from "./prompt.js";
@@ -138,7 +138,7 @@ function contextFits(m: Matcher, h: Hit): boolean {
 }
 
 /** Lines around a hit checked for Docker's words when the hit's own line shows none. */
-const DOCKER_WINDOW = 15;
+export const DOCKER_WINDOW = 15;
 // Docker's words and its builders' failure summaries; not BuildKit's progress lines, which build
 // chatter elsewhere in a log is full of, so a stray line in that chatter stays a stray line.
 // The pull's own status lines count too: only Docker prints them. So do the other image builders'
@@ -184,10 +184,12 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
 // The other image builders' step lines, in their own case: buildah's (podman build's) `STEP 8: RUN …`
 // (`[2/3] STEP 1/4: FROM …` in a multi-stage build) and kaniko's logrus lines, which keep their level
 // and clock behind a platform's prefix (`app | 18:47:21 INFO[1231] Taking snapshot of files...`).
-const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )/;
+// Their executors' images name a build too (a kaniko pod's status: `image: gcr.io/kaniko-project/executor:v1.23.2`).
+const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )|\bkaniko-project\/executor\b|\bquay\.io\/buildah\/stable\b/;
 // A Kubernetes pod's status names its container by the runtime's URI (`containerID:
-// containerd://3f2a…`, `Container ID:  docker://…`): a running pod, not a build or a pull.
-const RUNTIME_CONTAINER_ID = /\b(?:docker|containerd|cri-o):\/\/[0-9a-f]{64}\b/g;
+// containerd://3f2a…`, `Container ID:  docker://…`): a running pod, not a build or a pull. (No word
+// boundary after the id: a wrap the repair joined may glue the next field to it.)
+const RUNTIME_CONTAINER_ID = /\b(?:docker|containerd|cri-o):\/\/[0-9a-f]{64}/g;
 
 /** Docker's or another image builder's words on one line of the log. */
 function dockerWords(raw: string): boolean {
@@ -198,7 +200,9 @@ function dockerWords(raw: string): boolean {
 /**
  * Whether Docker's words stand within DOCKER_WINDOW lines of the hit, in the output of the same
  * command: a prompt below the hit starts another command, and a prompt above it that runs no Docker
- * program owns the hit (a host's `curl …` failing above a `docker-compose pull`).
+ * program owns the hit (a host's `curl …` failing above a `docker-compose pull`). A build that
+ * finished above the hit (`Successfully tagged …`, `naming to …`, kaniko's `Pushed …@sha256:`) owns
+ * nothing below it: that is the container it started, or a later task's output.
  */
 function dockerAround(text: string, hit: Hit): boolean {
   const { before, after } = linesAround(text, hit.start, hit.end, DOCKER_WINDOW);
@@ -208,6 +212,7 @@ function dockerAround(text: string, hit: Hit): boolean {
       if (docker) return true;
       break;
     }
+    if (buildFinished(cleanLine(l).text)) break;
     if (dockerWords(l)) return true;
   }
   for (const l of after) {
