@@ -184,12 +184,13 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
 // The other image builders' step lines, in their own case: buildah's (podman build's) `STEP 8: RUN …`
 // (`[2/3] STEP 1/4: FROM …` in a multi-stage build) and kaniko's logrus lines, which keep their level
 // and clock behind a platform's prefix (`app | 18:47:21 INFO[1231] Taking snapshot of files...`).
-// Their executors' images name a build too (a kaniko pod's status: `image: gcr.io/kaniko-project/executor:v1.23.2`).
-const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )|\bkaniko-project\/executor\b|\bquay\.io\/buildah\/stable\b/;
+const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )/;
 // A Kubernetes pod's status names its container by the runtime's URI (`containerID:
 // containerd://3f2a…`, `Container ID:  docker://…`): a running pod, not a build or a pull. (No word
 // boundary after the id: a wrap the repair joined may glue the next field to it.)
 const RUNTIME_CONTAINER_ID = /\b(?:docker|containerd|cri-o):\/\/[0-9a-f]{64}/g;
+
+const KANIKO_CACHE_PUSH = /\bINFO\[\d+\] Pushing layer \S+ to cache now\b/;
 
 /** Docker's or another image builder's words on one line of the log. */
 function dockerWords(raw: string): boolean {
@@ -206,13 +207,14 @@ function dockerWords(raw: string): boolean {
  */
 function dockerAround(text: string, hit: Hit): boolean {
   const { before, after } = linesAround(text, hit.start, hit.end, DOCKER_WINDOW);
-  for (const l of before) {
+  for (const [i, l] of before.entries()) {
     const docker = promptRunsDocker(l);
     if (docker !== undefined) {
       if (docker) return true;
       break;
     }
-    if (buildFinished(cleanLine(l).text)) break;
+    // (kaniko's `--cache` pushes each layer mid-build: `Pushing layer … to cache now` just above its `Pushed`)
+    if (buildFinished(cleanLine(l).text) && !before.slice(i + 1, i + 3).some((b) => KANIKO_CACHE_PUSH.test(b))) break;
     if (dockerWords(l)) return true;
   }
   for (const l of after) {

@@ -139,7 +139,9 @@ const BRACKETED_TIMESTAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-
 // info, `E` error, or a blank) and a colon, the block's indent and the names of the blocks the line is
 // in (`[17:31:52]W:         [docker] 2014/11/30 …`, `[Step 2/2] `); copied from its page, the clock alone
 // (`[10:51:35]The command '/bin/sh -c make' returned …`). Fastlane's `[12:45:19]: ` is the same shape.
-const TEAMCITY_PREFIX = /^\[\d\d:\d\d:\d\d\](?:[WiEF ]?:[ \t]+(?:\[[^\][\n]{1,60}\] ){0,3}| ?(?=\S))/;
+// (A block name, not the line's own bracketed level or tag: `[ERROR] `, `[FATAL tini (7)] `, `[+] Building`,
+// buildpacks' `[creator] `.)
+const TEAMCITY_PREFIX = /^\[\d\d:\d\d:\d\d\](?:[WiEF ]?:[ \t]+(?:\[(?!(?:ERROR|WARN|WARNING|INFO|DEBUG|FATAL|TRACE|error|warn|warning|info|debug|fatal|trace|creator|builder|detector|analyzer|restorer|exporter)\b|\+\])[^\][\n]{1,60}\] ){0,3}| ?(?=\S))/;
 const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command)\]|::(?:error|warning|notice)[^:]*::)/;
 const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ )?/;
 // BuildKit's tty view shows a command's output without the `#N`, timed with four significant
