@@ -220,7 +220,10 @@ error building image: error building stage: failed to execute command: waiting f
     expect(diagnose("containerd: task exited: OOMKilled").diagnoses[0]?.confidence).not.toBe("low");
     // the id glued by a wrap repair to the next field is still only an id
     expect(diagnose(pod.replace("\nexitCode", "exitCode")).diagnoses[0]?.confidence).toBe("low");
-    // (nor is an executor's image name: GitLab's Kubernetes executor names it for any job, whatever fails)
+    // a kaniko executor's pod is the build: its image says so
+    const kaniko = pod.replace("exitCode: 137", "image: gcr.io/kaniko-project/executor:v1.23.2\nexitCode: 137");
+    expect(diagnose(kaniko).diagnoses[0]?.confidence).not.toBe("low");
+    // (not as a CI runner's job image: GitLab's Kubernetes executor names it for a job that may fail before it builds)
     const gitlab = "Using Kubernetes executor with image gcr.io/kaniko-project/executor:v1.9.0-debug ...\nGetting source from Git repository\nfatal: unable to access 'https://gitlab.example.com/grp/app.git/': Could not resolve host: gitlab.example.com";
     expect(diagnose(gitlab).diagnoses[0]?.confidence).toBe("low");
   });

@@ -183,8 +183,10 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
 
 // The other image builders' step lines, in their own case: buildah's (podman build's) `STEP 8: RUN …`
 // (`[2/3] STEP 1/4: FROM …` in a multi-stage build) and kaniko's logrus lines, which keep their level
-// and clock behind a platform's prefix (`app | 18:47:21 INFO[1231] Taking snapshot of files...`).
-const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )/;
+// and clock behind a platform's prefix (`app | 18:47:21 INFO[1231] Taking snapshot of files...`), and
+// kaniko's executor image named as what runs (Cloud Build's step, a pod's `image:`), not as a CI
+// runner's job image (GitLab's `Using Kubernetes executor with image …`: the job may fail before it builds).
+const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )|(?<!executor with image (?:[\w.:-]+\/)?)\bkaniko-project\/executor\b/;
 // A Kubernetes pod's status names its container by the runtime's URI (`containerID:
 // containerd://3f2a…`, `Container ID:  docker://…`): a running pod, not a build or a pull. (No word
 // boundary after the id: a wrap the repair joined may glue the next field to it.)
