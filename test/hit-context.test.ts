@@ -237,6 +237,15 @@ Error: building at STEP "RUN mkdir -p /opt/app": while running runtime: exit sta
   });
 });
 
+describe("a RUN step whose shell is missing", () => {
+  it("no /bin/sh is a shell-less image; no /bin/bash under SHELL is an image without bash, not shell-less", () => {
+    const run = (shell: string) =>
+      diagnose(`Step 3/3 : RUN wget -qO- https://example.com/install.sh | sh\n ---> Running in 7d3a5b9c1e20\nfailed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${shell}": stat ${shell}: no such file or directory: unknown`).diagnoses[0];
+    expect(run("/bin/sh")).toMatchObject({ ruleId: "run-step-failed", facts: { variant: "step-no-shell" } });
+    expect(run("/bin/bash")?.facts.variant).not.toBe("step-no-shell");
+  });
+});
+
 describe("an engine older than the image", () => {
   it("curl's resolver thread that cannot start is the engine's seccomp in a RUN step, not on a host", () => {
     const step = diagnose(`#7 [2/4] RUN dnf -y install git
