@@ -186,7 +186,7 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
 // and clock behind a platform's prefix (`app | 18:47:21 INFO[1231] Taking snapshot of files...`), and
 // kaniko's executor image named as what runs (Cloud Build's step, a pod's `image:`), not as a CI
 // runner's job image (GitLab's `Using Kubernetes executor with image …`: the job may fail before it builds).
-const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )|(?<!executor with image (?:[\w.:-]+\/)?)\bkaniko-project\/executor\b/;
+const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )|(?<!executor with image (?:[\w.:-]+\/){0,6})\bkaniko-project\/executor\b/;
 // A Kubernetes pod's status names its container by the runtime's URI (`containerID:
 // containerd://3f2a…`, `Container ID:  docker://…`): a running pod, not a build or a pull. (No word
 // boundary after the id: a wrap the repair joined may glue the next field to it.)

@@ -383,7 +383,7 @@ export const PROBES: Probe[] = [
   flag(["pushing layers", "pushing manifest", "exporting manifest list", "push: true", "docker push"], "push"),
   flag(["docker-compose up", "docker compose up", "unable to find image", "exited with code", "docker start", "container exited"], "run"),
   // (kaniko's own lines too: engine.ts reads them as an image build's words)
-  flag(["kaniko-project/executor", "taking snapshot of ", "unpacking rootfs as cmd ", "retrieving image manifest ", "build triggers", "built cross stage deps", "pushing image to ", "storing source image from ", "] pushed "], "docker"),
+  flag(["taking snapshot of ", "unpacking rootfs as cmd ", "retrieving image manifest ", "build triggers", "built cross stage deps", "pushing image to ", "storing source image from ", "] pushed "], "docker"),
   flag(["docker", "dockerfile", "containerd", "moby", "podman", "ghcr.io", "quay.io", "lzc-cli", "[internal] load", "detected host platform", "manifest list entries", "rosetta error", "qemu", "the push refers to", "no basic auth credentials", "failed to build", "=> error [", "] run ", "failed to register layer", "sending build context to docker daemon", "---> running in", "removing intermediate container", "error response from daemon", "pull access denied", "manifest unknown", "toomanyrequests"], "docker"),
   // Buildkite (a CI service) holds the letters of BuildKit: only BuildKit itself is Docker's word.
   { ...probe(["buildkit"], /buildkit(?!e)/i, (_m, st) => st.markDocker()), sets: [] },
