@@ -248,16 +248,21 @@ describe("relayed prefixes and escapes", () => {
   });
 
   it("reads past TeamCity's clock, status and block names, not a bracketed word of the line's own", () => {
-    expect(cleanLine("[17:31:52]W:         [docker] 2014/11/30 16:31:52 HTTP code: 502").text).toBe("HTTP code: 502");
-    expect(cleanLine("[17:31:51]i:     [Step 2/2] ##teamcity[buildStatisticValue key='x' value='0.0']").text).toBe("##teamcity[buildStatisticValue key='x' value='0.0']");
-    expect(cleanLine("[10:51:35]The command '/bin/sh -c cd src && make' returned a non-zero code: 2").text).toBe("The command '/bin/sh -c cd src && make' returned a non-zero code: 2");
-    // (a tool's own bracketed level or tag after the block name stays)
+    // [pasted line, what the patterns see]
+    const cases: Array<[string, string]> = [
+      ["[17:31:52]W:         [docker] 2014/11/30 16:31:52 HTTP code: 502", "HTTP code: 502"],
+      ["[17:31:51]i:     [Step 2/2] ##teamcity[buildStatisticValue key='x' value='0.0']", "##teamcity[buildStatisticValue key='x' value='0.0']"],
+      ["[10:51:35]The command '/bin/sh -c cd src && make' returned a non-zero code: 2", "The command '/bin/sh -c cd src && make' returned a non-zero code: 2"],
+      // (a tool's own bracketed level or tag after the block name stays)
+      ["[10:12:10]W:\t [Step 3/3] [FATAL tini (7)] exec /app/run.sh failed: Exec format error", "[FATAL tini (7)] exec /app/run.sh failed: Exec format error"],
+      ["[12:45:19]: [+] Building 12.3s (9/9) FINISHED", "[+] Building 12.3s (9/9) FINISHED"],
+      // (a clock with nothing after it, or a clock inside the line, stays)
+      ["[10:51:35]", "[10:51:35]"],
+      ["step [10:51:35] done", "step [10:51:35] done"],
+    ];
+    for (const [pasted, seen] of cases) expect(cleanLine(pasted).text, pasted).toBe(seen);
+    // (the `[ERROR]` level after the block name is read as the line's own level)
     expect(cleanLine('[10:12:09]E:\t [Step 2/3] [ERROR] Could not update repository "opam": rsync failed')).toMatchObject({ text: 'Could not update repository "opam": rsync failed', errorLevel: true });
-    expect(cleanLine("[10:12:10]W:\t [Step 3/3] [FATAL tini (7)] exec /app/run.sh failed: Exec format error").text).toBe("[FATAL tini (7)] exec /app/run.sh failed: Exec format error");
-    expect(cleanLine("[12:45:19]: [+] Building 12.3s (9/9) FINISHED").text).toBe("[+] Building 12.3s (9/9) FINISHED");
-    // (a clock with nothing after it, or a clock inside the line, stays)
-    expect(cleanLine("[10:51:35]").text).toBe("[10:51:35]");
-    expect(cleanLine("step [10:51:35] done").text).toBe("step [10:51:35] done");
   });
 
   it("drops glog/klog's `E0509 12:49:10.359796  29034 file.go:194] ` prefix", () => {
