@@ -100,6 +100,13 @@ describe("cleanLine", () => {
     expect(cleanLine("[builder 2/5] RUN make").text).toBe("[builder 2/5] RUN make");
   });
 
+  it("drops fabric8 docker-maven-plugin's own prefix after the level, so the relayed BuildKit step is read", () => {
+    expect(cleanLine("[INFO] DOCKER> unknown flag: --driver").text).toBe("unknown flag: --driver");
+    expect(cleanLine("[INFO] DOCKER> #4 ERROR: failed to do request")).toMatchObject({ text: "ERROR: failed to do request", step: 4 });
+    // (only as a prefix: the words elsewhere on a line are the line's own)
+    expect(cleanLine("echo DOCKER> out.txt").text).toBe("echo DOCKER> out.txt");
+  });
+
   it("ignores Markdown fences and quote marks", () => {
     expect(cleanLine("```bash").text).toBe("");
     expect(cleanLine("> > ERROR: x").text).toBe("ERROR: x");

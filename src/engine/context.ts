@@ -133,6 +133,9 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
 ];
 
 const CANNOT_START = /\bCannot start container\b/i;
+// Compose v2 also names a stopped container by its service alone (`broker exited with code 137`):
+// a running container's end too, when no step is open.
+const SERVICE_EXITED = /^[a-z0-9][a-z0-9_.-]{0,127} exited with code \d+(?: \(restarting\))?$/;
 
 /** Per-log state the context needs: step kinds by BuildKit step number, the step being shown, the command. */
 export class StepTracker {
@@ -214,6 +217,7 @@ export class StepTracker {
     // create endpoint …`); the classic builder said the same of a RUN step's container, so only
     // outside a step.
     if (!kind && CANNOT_START.test(clean.text)) out.add("container-start");
+    if (!kind && SERVICE_EXITED.test(clean.text)) out.add("container-start");
     // Compose's service prefix (`web-1  | `) is only put on a running container's output, never a step's.
     if (clean.service && !clean.timed && clean.step === undefined) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");

@@ -196,6 +196,9 @@ const VAGRANT_PREFIX = /^==> [a-z][\w.-]{0,39}: /;
 // log level: `[ERROR] denied: requested access to the resource is denied`; sbt (sbt-native-packager)
 // writes the level in lower case: `[error] Error: image dockerfile/java:latest not found`.
 const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG|info|error|warn|success|debug)\] /;
+// fabric8's docker-maven-plugin puts its own logger's prefix after Maven's level on every line it
+// relays from the daemon or the CLI (`[INFO] DOCKER> #4 ERROR: …`, `[INFO] DOCKER> unknown flag: --driver`).
+const DMP_PREFIX = /^DOCKER> /;
 // glog/klog (kubelet, Kubernetes tools, Bazel's rules_docker): `E0509 12:49:10.359796   29034 file.go:194] `.
 const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] /;
 // Bazel's `--show_timestamps` before its own levels: `(21:51:08) ERROR: An error occurred during the fetch …`.
@@ -265,6 +268,7 @@ export function cleanLine(raw: string): CleanLine {
   if (text.startsWith("**")) text = text.replace(MD_BOLD, "");
   const level = BUILD_TOOL_LEVEL.exec(text);
   if (level) text = text.slice(level[0].length);
+  if (text.startsWith("DOCKER> ")) text = text.replace(DMP_PREFIX, "");
   const pyLevel = PY_LOG_LEVEL.exec(text);
   if (pyLevel) text = text.slice(pyLevel[0].length);
   text = text.replace(KLOG_PREFIX, "");
