@@ -56,9 +56,11 @@ const HEADER: Array<[RegExp, StepKind]> = [
   [/^(?:=> )?(?:ERROR:? |CACHED )?\[[^\]\n]{1,80}\] RUN\b/i, "run-step"],
   [/^(?:=> )?(?:ERROR:? |CACHED )?\[[^\]\n]{1,80}\] FROM\b/i, "pull"],
   [/^(?:=> )?(?:ERROR:? |CACHED )?\[[^\]\n]{1,80}\] (?:COPY|ADD|WORKDIR)\b/i, "other"],
-  [/^(?:=> )?(?:ERROR:? )?\[internal\] load metadata for\b/i, "pull"],
+  // (Compose and bake put the service or target, a platform too, inside the brackets: `[web internal]`,
+  // `[linux/arm64 internal]`)
+  [/^(?:=> )?(?:ERROR:? )?\[(?:[\w./-]{1,60} ){0,2}internal\] load metadata for\b/i, "pull"],
   [/^(?:=> )?(?:ERROR:? )?(?:\[auth\] |resolve image config for\b)/i, "pull"],
-  [/^(?:=> )?(?:ERROR:? )?\[internal\] booting buildkit\b/i, "builder-boot"],
+  [/^(?:=> )?(?:ERROR:? )?\[(?:[\w./-]{1,60} ){0,2}internal\] booting buildkit\b/i, "builder-boot"],
   [/^(?:=> )?(?:ERROR:? )?exporting to (?:image|oci|docker|client)/i, "export"],
   [/^(?:=> )?(?:=> )?pushing (?:layers|manifest)\b|^the push refers to (?:a )?repository\b/i, "push"],
   // The classic builder writes `Step 2/5 : RUN`, buildah/podman `STEP 2/5: RUN`.
