@@ -137,7 +137,8 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
 const CANNOT_START = /\bCannot start container\b/i;
 // Compose v2 also names a stopped container by its service alone (`broker exited with code 137`):
 // a running container's end too, when no step is open.
-const SERVICE_EXITED = /^[a-z0-9][a-z0-9_.-]{0,127} exited with code \d+(?: \(restarting\))?$/;
+// (a `container_name:` may have capitals: `ES01 exited with code 137`)
+const SERVICE_EXITED = /^(?!Process )[A-Za-z0-9][\w.-]{0,127} exited with code \d+(?: \(restarting\))?$/;
 
 /** Per-log state the context needs: step kinds by BuildKit step number, the step being shown, the command. */
 export class StepTracker {

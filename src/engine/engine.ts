@@ -228,6 +228,14 @@ function dockerAround(text: string, hit: Hit): boolean {
 
 type Consumer = { kind: "matcher"; index: number } | { kind: "probe"; probe: Probe } | { kind: "header" };
 
+// The Engine API's query strings encode an image name's `/`, `:` and `@` (`build?t=acme%2FApp%3A1.0`);
+// an image-name fact is shown and put into commands as the name itself (other facts, a command or a
+// URL, keep what was pasted).
+const REF_FACTS = new Set(["badRef", "missingImage", "ref", "imageRef", "repoName"]);
+function unescapeRef(v: string): string {
+  return v.includes("%") ? v.replace(/%2F/gi, "/").replace(/%3A/gi, ":").replace(/%40/g, "@") : v;
+}
+
 export class RuleEngine {
   private readonly matchers: Matcher[] = [];
   private readonly byKeyword = new Map<string, Consumer[]>();
@@ -342,7 +350,11 @@ export class RuleEngine {
       if (!found) continue;
       const list = hits.get(index) ?? [];
       const groups: Facts = {};
-      for (const [k, v] of Object.entries(found.groups ?? {})) if (v) groups[k] = redactedTokens ? v.replaceAll("xxx", "***") : v;
+      for (const [k, v] of Object.entries(found.groups ?? {})) {
+        if (!v) continue;
+        const shown = redactedTokens ? v.replaceAll("xxx", "***") : v;
+        groups[k] = REF_FACTS.has(k) ? unescapeRef(shown) : shown;
+      }
       // Keep the first hits and always the latest one: the last error is often the decisive one.
       if (list.length >= MAX_EVIDENCE) list.pop();
       list.push({ start, end, text, step, groups, pos: found.index, contexts: contextsOf(), docker });
