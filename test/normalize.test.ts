@@ -100,6 +100,11 @@ describe("cleanLine", () => {
     expect(cleanLine("[builder 2/5] RUN make").text).toBe("[builder 2/5] RUN make");
   });
 
+  it("reads curly quotes read back as Windows-1252 (`â€˜…â€™`) as quotes", () => {
+    expect(cleanLine("/usr/bin/env: â€˜bash\\râ€™: No such file or directory").text).toBe("/usr/bin/env: 'bash\\r': No such file or directory");
+    expect(cleanLine("failed to read â€œDockerfileâ€\u009d").text).toBe('failed to read "Dockerfile"');
+  });
+
   it("drops fabric8 docker-maven-plugin's own prefix after the level, so the relayed BuildKit step is read", () => {
     expect(cleanLine("[INFO] DOCKER> unknown flag: --driver").text).toBe("unknown flag: --driver");
     expect(cleanLine("[INFO] DOCKER> #4 ERROR: failed to do request")).toMatchObject({ text: "ERROR: failed to do request", step: 4 });

@@ -274,6 +274,8 @@ export function cleanLine(raw: string): CleanLine {
   text = text.replace(KLOG_PREFIX, "");
   // Programs quote with ‘…’ and “…” in a UTF-8 locale (wget, gcc, coreutils, GNU tar) and with
   // '…' and "…" in the C locale of most Dockerfiles: one wording, one pattern.
+  // (Those quotes read back as Windows-1252 by a terminal or a forum, `â€˜bash\râ€™`, are the same quotes.)
+  if (text.includes("â€")) text = text.replace(/â€[˜™]/g, "'").replace(/â€[œ\u009d]/g, '"');
   if (CURLY.test(text)) text = text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
   // Structured loggers (logfmt, zerolog, logrus) quote a field's error with its inner quotes escaped:
   // `error="… Get \"https://host/v2/\": x509: …"`. The words inside are the error's own.
