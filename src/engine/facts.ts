@@ -348,19 +348,9 @@ const hostPromptProbe: Probe = {
   },
 };
 
-// `docker run`'s first words when the image is not local: a run whose command line was not pasted
-// starts here, so what it prints (its pull's refusal) is not the run of the build above it.
-const unpastedRunProbe = probe(["unable to find image '"], /^Unable to find image '([^'\s]+)' locally$/i, (m, s) => {
-  if (s.steps.command === "run" || s.steps.command === "create") return;
-  s.openScope();
-  // (the run's own image, not the first one the log named)
-  s.put("image", m[1]);
-});
-
 export const PROBES: Probe[] = [
   hostPromptProbe,
   commandProbe,
-  unpastedRunProbe,
   ...DOCKER_PROBES,
   ...ORIGIN_PROBES,
   flag(["[+] building", "[internal] load build definition", "load build definition from", "failed to solve", "sending build context", "error: failed to build", "#0 building with"], "build"),
