@@ -517,3 +517,22 @@ describe("the classic builder's layer id closes its step", () => {
     expect(diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
   });
 });
+
+describe("sameStep in BuildKit's tty view: only the timed lines are the step's", () => {
+  const report = [
+    "81.09 2024-02-10T05:07:26.773563Z ERROR error",
+    "81.09 error from build pipeline",
+    "81.09 ",
+    "81.09 Caused by:",
+    "81.09     0: HTML build pipeline failed (1 errors), showing first",
+    "81.09     1: wasm-bindgen not found",
+  ];
+  it("a CI job's own line after the step's last word does not continue the step", () => {
+    const log = [...report, "Requirement already satisfied: idna<4,>=2.5 in /usr/local/lib/python3.11/site-packages"].join("\n");
+    expect(builtinEngine().diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+  });
+  it("a later timed line of the step does", () => {
+    const log = [...report, "81.20    Compiling serde v1.0.210"].join("\n");
+    expect(builtinEngine().diagnose(log).diagnoses.filter((d) => d.ruleId === "run-step-failed" && d.confidence !== "low")).toEqual([]);
+  });
+});

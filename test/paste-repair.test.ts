@@ -41,6 +41,9 @@ describe("rejoining terminal wraps", () => {
     expect(isWrapBreak(undefined, "x".repeat(120), "src/main.c:12: error: expected ';'")).toBe(false);
     // (but make's `[dir/build.make:158: target]` cut inside the path is a wrap)
     expect(isWrapBreak(undefined, "x".repeat(80), "ld.make:1234: third_party/grpc/src/server.cc.o] Killed")).toBe(true);
+    // a message a carriage return overwrote opens with its last words (`'bash\r': No such file …`)
+    expect(isWrapBreak(undefined, eighty, "': No such file or directorye 'bash")).toBe(false);
+    expect(isWrapBreak(undefined, eighty, ": invalid option")).toBe(false);
   });
   it("reads a Go diagnostic as the step's error after a command line exactly 200 characters long", () => {
     const command = `GO111MODULE=on go build -v -o app -ldflags "-X main.Commit=${"0".repeat(200)}`.slice(0, 199) + '"';

@@ -459,11 +459,14 @@ export class RuleEngine {
     // A hit with no BuildKit step number (the classic builder's output) shares its step with the
     // lines up to the nearest step header on each side (`Step 4/6 : RUN …` starts the next one).
     const around: Array<[string, number, "before" | "after" | "both", number | undefined, boolean]> = [[hit.text, 0, "both", hit.step, true]];
+    // BuildKit's tty view times every line of a step's output (`81.09 …`, no `#N`): next to such a
+    // hit, a line without that time (the CI job's or the terminal's own) is no longer the step's.
+    const ttyHit = hit.step === undefined && cleanLine(text.slice(hit.start, hit.end)).timed === true;
     for (const [lines, side] of [[before, "before"], [after, "after"]] as const) {
       let own = true;
       lines.forEach((l, i) => {
         const c = cleanLine(l);
-        const boundary = c.step !== undefined || headerKind(c.text) !== undefined;
+        const boundary = c.step !== undefined || headerKind(c.text) !== undefined || (ttyHit && c.text !== "" && !c.timed);
         // (a header before the hit opens the hit's own step; one after it opens the next)
         if (boundary && side === "after") own = false;
         around.push([c.text, i + 1, side, c.step, own]);

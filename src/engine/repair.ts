@@ -28,8 +28,10 @@ const MIN_CHAIN_WRAP = 30;
 export const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250]);
 export const REPAIR_LIMIT = 256 * 1024;
 // (V8 opens each part of its fatal report on a line of its own: `<--- Last few GCs --->`.)
+// (nor a message a carriage return overwrote, which opens with its last words: `': No such file or
+// directorye 'bash`, `: not found`, `: invalid option`; a wrap splits anywhere, these words start a line)
 const NEW_LINE_START =
-  /^(?:$|\s|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
+  /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
 const SENTENCE_GOES_ON = /^[a-z]+[ ,.;']/;
 /** A line that asks for input ends in `: ` too: the answer is no continuation. */
 const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[^:]{0,40}: $/i;
