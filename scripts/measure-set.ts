@@ -2,7 +2,10 @@
 // changing any rule and publish that figure; after fixes the same logs join test/fixtures/logs
 // as regression cases and stop being a measure.
 //
-//   npx tsx scripts/measure-set.ts DIR [--json]
+//   npx tsx scripts/measure-set.ts DIR [--json] [--buried]
+//
+// `--buried` scores each log inside ~3 000 lines of benign build chatter (the issue's "the same when
+// buried"), the same chatter test/fresh-sets.test.ts uses.
 //
 // File names carry the expected first answer: `<rule-id>--slug.log`, or `none--slug.log` for a
 // log with no known cause. Only high/medium first answers count as right; a high/medium answer
@@ -10,6 +13,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createEngine } from "../src/engine/index.js";
+import { buryInNoise } from "../test/helpers/noise.js";
 
 // `... | head` closes the pipe early: stop quietly.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -18,7 +22,7 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
 });
 const dir = process.argv[2];
 if (!dir) {
-  console.error("usage: tsx scripts/measure-set.ts DIR [--json]");
+  console.error("usage: tsx scripts/measure-set.ts DIR [--json] [--buried]");
   process.exit(2);
 }
 const engine = createEngine();
@@ -26,9 +30,11 @@ const files = readdirSync(dir).filter((f) => f.endsWith(".log")).sort();
 // Comment headers (`# source:`, `# why:`) are the collector's, not the user's paste.
 const HEADER = /^(?:# (?:source|why):[^\n]*\n)+/;
 
-const rows = files.map((file) => {
+const buried = process.argv.includes("--buried");
+const rows = files.map((file, i) => {
   const expected = file.split("--")[0]!;
-  const top = engine.diagnose(readFileSync(join(dir, file), "utf8").replace(HEADER, "")).diagnoses[0];
+  const log = readFileSync(join(dir, file), "utf8").replace(HEADER, "");
+  const top = engine.diagnose(buried ? buryInNoise(log, i) : log).diagnoses[0];
   const confident = top !== undefined && (top.confidence === "high" || top.confidence === "medium");
   return { file, expected, got: top?.ruleId ?? "none", confidence: top?.confidence ?? "-", confident };
 });
