@@ -17,6 +17,18 @@ describe("rejoining terminal wraps", () => {
     expect(r.diagnoses[0]!.evidence[0]!.line).toBe(2);
   });
 
+  it("joins a line that reached a split pane's border, and drops the border", () => {
+    // (sui#13034: a tmux pane cut BuildKit's verdict at its own width)
+    const log =
+      'ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref f3ad6567-724e-4f│\ned-b479-3581ea79c75b::vvze4tc0sgfx4ik23qot9n8p8: "/narwhal/Docker/entry.sh": not found';
+    expect(rejoinWrapped(log).text).toBe(log.replace("│\n", ""));
+    expect(builtinEngine().diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "copy-source-not-found", confidence: "high" });
+    // a table's border has a blank before it, and a short line reached no edge
+    const table = `│ ${"x".repeat(70)} │\nnext line of the table`;
+    expect(rejoinWrapped(table).text).toBe(table);
+    expect(isWrapBreak(undefined, "short line│", "continues")).toBe(false);
+  });
+
   it("joins a paragraph wrapped at an unusual width (equal-length lines)", () => {
     expect(rejoinWrapped(wrapAt(chain, 97)).text).toBe(chain);
   });

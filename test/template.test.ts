@@ -13,4 +13,9 @@ describe("fillTemplate", () => {
     expect(fillTemplate(t, {})).toBe("could not connect to a remote server; line 1 starts with `FROM`");
     expect(fillTemplate("命令 `{{command|（RUN 命令）}}` 失败", {})).toBe("命令 （RUN 命令） 失败");
   });
+
+  it("joins a path BuildKit gives from the context's root to the template's own slash with one slash", () => {
+    expect(fillTemplate("ls -la {{context|.}}/{{missingPath|<path>}}", { missingPath: "/narwhal/entry.sh" })).toBe("ls -la ./narwhal/entry.sh");
+    expect(fillTemplate("ls -la {{context|.}}/{{missingPath|<path>}}", { missingPath: "src/app.py", context: "/work" })).toBe("ls -la /work/src/app.py");
+  });
 });

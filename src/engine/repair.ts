@@ -9,6 +9,7 @@
 //      1b. or L is at least MIN_CHAIN_WRAP long and ends in `: ` or `, ` (an error chain or a
 //      sentence a browser or chat client wrapped at a blank, keeping the blank), and is not a
 //      prompt (`password: `, `Username: `); after `, ` M must open with a lower-case word;
+//      1c. or L is at least MIN_WRAP long and ends at a split pane's border (`…724e-4f│`), which goes;
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
 //      `Step N/M` / `npm` ... head word, not Compose's `web-1 exited with code 0`, not a compiler's
@@ -33,6 +34,13 @@ export const REPAIR_LIMIT = 256 * 1024;
 const NEW_LINE_START =
   /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
 const SENTENCE_GOES_ON = /^[a-z]+[ ,.;']/;
+/**
+ * A split terminal's border (tmux, an editor's terminal beside another pane) right after the text: the
+ * text reached the pane's edge, so the line was cut at the pane's width, whatever that is. The border
+ * is the pane's, not the log's: it goes when the lines are joined. (A table's `│ cell │` has a blank
+ * before its border.)
+ */
+export const PANE_EDGE = /[^\s│┃][│┃]$/;
 /** A line that asks for input ends in `: ` too: the answer is no continuation. */
 const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[^:]{0,40}: $/i;
 
@@ -50,7 +58,9 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   // Only the next line's equal length says "wrapped" (1, unusual width): when it also begins like
   // this one, it is the same message again (`/app: /lib64/libc.so.6: version … not found` twice).
   let onlyEqualNext = false;
-  if (!chain) {
+  if (!chain && PANE_EDGE.test(line)) {
+    if (line.length < MIN_WRAP) return false;
+  } else if (!chain) {
     if (line.length < MIN_WRAP) return false;
     const width = TERMINAL_WIDTHS.has(line.length) || prev?.length === line.length;
     if (!width && next.length !== line.length) return false;
@@ -86,6 +96,7 @@ export function rejoinWrapped(text: string): Repaired {
   for (let i = 1; i < lines.length; i++) {
     const next = lines[i]!;
     if (isWrapBreak(prevPhysical, lastPhysical, next)) {
+      if (PANE_EDGE.test(current)) current = current.slice(0, -1);
       current += next;
       joins.push(offset + current.length - next.length);
     } else {

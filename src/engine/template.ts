@@ -10,7 +10,11 @@ const PROSE = /\s|[^\x00-\x7f]/;
 export function fillTemplate(template: string, facts: Facts): string {
   return template
     .replace(QUOTED, (m, name: string, fallback: string) => (facts[name] === undefined && PROSE.test(fallback) ? fallback : m))
-    .replace(PLACEHOLDER, (_m, name: string, fallback?: string) => facts[name] ?? fallback ?? `<${name}>`);
+    .replace(PLACEHOLDER, (_m, name: string, fallback: string | undefined, at: number, whole: string) => {
+      const value = facts[name] ?? fallback ?? `<${name}>`;
+      // A path the log gave from the context's root (`/src/app.py`) after the template's own `/`: one slash.
+      return whole[at - 1] === "/" && value.startsWith("/") ? value.slice(1) : value;
+    });
 }
 
 /** The fact names a template refers to (for load-time checks). */
