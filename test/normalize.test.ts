@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError, assertLogText, cleanLine, prepareText } from "../src/engine/normalize.js";
+import { builtinEngine } from "./helpers/engine.js";
 
 describe("prepareText", () => {
   it("strips ANSI colours and cursor codes", () => {
@@ -71,6 +72,19 @@ describe("cleanLine", () => {
     // A table cell or a shell pipe is not a service prefix.
     expect(cleanLine("| step-1 | ok |").text).toBe("| step-1 | ok |");
     expect(cleanLine("cat log-1 | grep error").text).toBe("cat log-1 | grep error");
+    // A service's `container_name:` carries no replica number (FlareSolverr#258); a Dockerfile excerpt's
+    // line number in BuildKit's error box is no name.
+    expect(cleanLine("flaresolverr    | # Fatal error in , line 0")).toMatchObject({ text: "# Fatal error in , line 0", service: true });
+    expect(cleanLine("128 | >>> RUN set -eux; \\").service).toBeUndefined();
+    expect(cleanLine("$ dmesg | tail").text).toBe("$ dmesg | tail");
+  });
+  it("reads no builder line shape behind a service prefix as Docker's (Meteor's `=> awaited here:`)", () => {
+    const log = [
+      "rocketchat          | MongoServerSelectionError: getaddrinfo ENOTFOUND mongodb",
+      "rocketchat          |     at Timeout._onTimeout (/app/bundle/programs/server/npm/node_modules/mongodb/lib/sdam/topology.js:292:38)",
+      "rocketchat          |  => awaited here:",
+    ].join("\n");
+    expect(builtinEngine().diagnose(log).diagnoses[0]?.confidence ?? "none").not.toMatch(/high|medium/);
   });
   it("strips Vagrant's machine prefix (`==> default: `) from its provisioners' output", () => {
     expect(cleanLine("==> default: Forbidden path outside the build context: ../.. ()").text).toBe("Forbidden path outside the build context: ../.. ()");

@@ -196,7 +196,10 @@ const KANIKO_CACHE_PUSH = /\bINFO\[\d+\] Pushing layer \S+ to cache now\b/;
 
 /** Docker's or another image builder's words on one line of the log. */
 function dockerWords(raw: string): boolean {
-  const text = cleanLine(raw).text.replace(RUNTIME_CONTAINER_ID, "");
+  const clean = cleanLine(raw);
+  // A running container's output behind Compose's prefix is the app's: Docker's words may be quoted in it,
+  // but a builder's line shapes there are the app's own (Meteor's `=> awaited here:`), so no anchor holds.
+  const text = (clean.service ? ` ${clean.text}` : clean.text).replace(RUNTIME_CONTAINER_ID, "");
   return DOCKER_WORDS.test(text) || BUILDER_WORDS.test(text);
 }
 

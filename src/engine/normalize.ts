@@ -185,9 +185,11 @@ const VIEWER_LINE_NUMBER = /^\d{1,7} {1,3}(?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ER
 // 16:19:54.794393 #13 80.74 …`, a `[16:19:54]`, an ISO time with a space or a zone): as above,
 // only before BuildKit's own shapes.
 const TIMESTAMP_BEFORE_STEP = /^\[?(?:\d{4}-(?:\d\d|[A-Z][a-z]{2})-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d))?\]? {1,3}(?=#\d+ (?:\d+\.\d{1,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
-// Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1).
+// Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1), or
+// the service's `container_name:` as it is (`flaresolverr    | `, no replica number).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).
-const COMPOSE_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,62}[-_]\d{1,3} {1,40}\| /;
+// (A name has a letter: `  37 | >>> RUN …` is a Dockerfile excerpt's line number in BuildKit's error box.)
+const COMPOSE_PREFIX = /^(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{0,62} {1,40}\| /;
 // Vagrant prefixes the output of its provisioners (and of its docker provider) with the machine's
 // name: `==> default: Step 9 : ADD ../.. /src`. (Machine names are lower case: `==> ERROR:` is
 // makepkg's and `==> Error:` Spack's own level, kept.)
