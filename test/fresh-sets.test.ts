@@ -11,7 +11,7 @@ import { buryInNoise } from "./helpers/noise.js";
 
 const root = join(import.meta.dirname, "fixtures", "fresh");
 // Strict scores (high/medium first answers) when each set was last measured, rounded down.
-const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.89, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94, "set-24": 0.93, "set-25": 0.85, "set-26": 0.92, "set-27": 0.91, "set-28": 0.91, "set-29": 0.83, "set-30": 0.93, "set-31": 0.89, "set-32": 0.83, "set-33": 0.83, "set-34": 0.87, "set-35": 0.79, "set-36": 0.92, "set-37": 0.81, "set-38": 0.86, "set-39": 0.81, "set-40": 0.87, "set-41": 0.87, "set-42": 0.81, "set-43": 0.85, "set-44": 0.87, "set-45": 0.81, "set-46": 0.81, "set-47": 0.84, "set-48": 0.83, "set-49": 0.86, "set-50": 0.81, "set-51": 0.88, "set-52": 0.83, "set-53": 0.85, "set-54": 0.86, "set-55": 0.78, "set-56": 0.85, "set-57": 0.79, "set-58": 0.86, "set-59": 0.77, "set-60": 0.71, "set-61": 0.84, "set-62": 0.82, "set-63": 0.8, "set-64": 0.84, "set-65": 0.85, "set-66": 0.86, "set-67": 0.81, "set-68": 0.86, "set-69": 0.84, "set-70": 0.88, "set-71": 0.65, "set-72": 0.79, "set-73": 0.75, "set-74": 0.71 };
+const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 0.92, "set-8": 0.87, "set-9": 0.9, "set-10": 0.89, "set-11": 0.87, "set-12": 0.93, "set-13": 0.92, "set-14": 0.9, "set-15": 0.93, "set-16": 0.89, "set-17": 0.9, "set-18": 0.94, "set-19": 0.92, "set-20": 0.89, "set-21": 0.91, "set-22": 0.94, "set-23": 0.94, "set-24": 0.93, "set-25": 0.85, "set-26": 0.92, "set-27": 0.91, "set-28": 0.91, "set-29": 0.83, "set-30": 0.93, "set-31": 0.89, "set-32": 0.83, "set-33": 0.83, "set-34": 0.87, "set-35": 0.79, "set-36": 0.92, "set-37": 0.81, "set-38": 0.86, "set-39": 0.81, "set-40": 0.87, "set-41": 0.87, "set-42": 0.81, "set-43": 0.85, "set-44": 0.87, "set-45": 0.81, "set-46": 0.81, "set-47": 0.84, "set-48": 0.83, "set-49": 0.86, "set-50": 0.81, "set-51": 0.88, "set-52": 0.83, "set-53": 0.85, "set-54": 0.86, "set-55": 0.78, "set-56": 0.85, "set-57": 0.79, "set-58": 0.86, "set-59": 0.77, "set-60": 0.71, "set-61": 0.84, "set-62": 0.82, "set-63": 0.8, "set-64": 0.84, "set-65": 0.85, "set-66": 0.86, "set-67": 0.81, "set-68": 0.86, "set-69": 0.84, "set-70": 0.88, "set-71": 0.65, "set-72": 0.79, "set-73": 0.75, "set-74": 0.71, "set-75": 0.79 };
 // Set 20 went from 0.87 to 0.86 on purpose: its vcmi log is a retyped paste (`/usr/bin/evn: 'sh\r' :`),
 // and the pattern loosened to fit that typo was narrowed again after review (machine output only).
 // Set 20 went from 0.90 to 0.89 on purpose: Compose's `<container> exited with code 137` is a running
@@ -123,6 +123,8 @@ const NOISE_SENSITIVE = new Set([
   "set-47/run-step-failed--raintank-influxdb-setup-script.log",
   "set-63/run-step-failed--rocketchat-official-image-gpg-bad-signature.log",
   "set-64/run-step-failed--casbin-server-protoc-proto-missing.log",
+  // (make's `cc: No such file or directory` as a classic step's last word)
+  "set-75/run-step-failed--libbpf-bootstrap-make-no-cc.log",
 ]);
 
 describe.each(Object.keys(FLOORS))("fresh set %s", (set) => {

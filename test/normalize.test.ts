@@ -78,6 +78,20 @@ describe("cleanLine", () => {
     expect(cleanLine("128 | >>> RUN set -eux; \\").service).toBeUndefined();
     expect(cleanLine("$ dmesg | tail").text).toBe("$ dmesg | tail");
   });
+  it("strips pipenv's relay of pip's lines (`[pipenv.exceptions.InstallError]: `), and pip's `Successfully built` is no build's end", () => {
+    expect(cleanLine("#12 24.51 [pipenv.exceptions.InstallError]: error: subprocess-exited-with-error").text).toBe("error: subprocess-exited-with-error");
+    const log = [
+      "#12 [4/6] RUN pipenv install --system --deploy",
+      "#12 24.51 [pipenv.exceptions.InstallError]: Successfully built kappa placebo",
+      "#12 24.51 [pipenv.exceptions.InstallError]: Failed to build ta-lib",
+      "#12 24.51 [pipenv.exceptions.InstallError]: error: subprocess-exited-with-error",
+    ].join("\n");
+    const r = builtinEngine().diagnose(log);
+    expect(r.conditions).not.toContain("build-succeeded");
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+    // the classic builder's own end still is one
+    expect(builtinEngine().diagnose("Step 3/3 : RUN make\n ---> 1a2b3c4d5e6f\nSuccessfully built 1a2b3c4d5e6f").conditions).toContain("build-succeeded");
+  });
   it("reads no builder line shape behind a service prefix as Docker's (Meteor's `=> awaited here:`)", () => {
     const log = [
       "rocketchat          | MongoServerSelectionError: getaddrinfo ENOTFOUND mongodb",

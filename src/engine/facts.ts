@@ -376,7 +376,15 @@ export const PROBES: Probe[] = [
     sets: ["failed-elsewhere"],
   },
   // Only a build whose every step passed exports: a step's own error lines above were survived.
-  flag(["successfully built ", "naming to "], "build-succeeded"),
+  // (the classic builder names the image's 12-digit ID; pip's `Successfully built wheel-a wheel-b` is a
+  // RUN step's own progress, and the step may still fail after it)
+  {
+    ...probe(["successfully built ", "naming to "], /(?:^|\s)Successfully built [0-9a-f]{12}\b|\bnaming to /i, (_m, s) => {
+      s.conditions.add("build-succeeded");
+      s.markDocker();
+    }),
+    sets: ["build-succeeded"],
+  },
   flag(["buildx", "docker-container:", "buildkitd", "moby/buildkit"], "buildx"),
   flag(["setup-qemu-action", "tonistiigi/binfmt", "qemu-", "binfmt_misc"], "cross-platform"),
   flag(["lzc-cli", "registry.lazycat.cloud", "pg-docker", "heiyu.space", "lazycat"], "lazycat"),

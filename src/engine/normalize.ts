@@ -194,6 +194,9 @@ const COMPOSE_PREFIX = /^(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{0,62} {1,40}
 // name: `==> default: Step 9 : ADD ../.. /src`. (Machine names are lower case: `==> ERROR:` is
 // makepkg's and `==> Error:` Spack's own level, kept.)
 const VAGRANT_PREFIX = /^==> [a-z][\w.-]{0,39}: /;
+// pipenv relays pip's output line by line behind the exception it raises (`[pipenv.exceptions.InstallError]:
+// error: subprocess-exited-with-error`): pip's own words follow.
+const PIPENV_RELAY = /^\[pipenv\.exceptions\.\w{1,60}\]: /;
 // Maven and Gradle plugins (dockerfile-maven, jib, fabric8) relay Docker's output behind their own
 // log level: `[ERROR] denied: requested access to the resource is denied`; sbt (sbt-native-packager)
 // writes the level in lower case: `[error] Error: image dockerfile/java:latest not found`.
@@ -292,12 +295,12 @@ export function cleanLine(raw: string): CleanLine {
   const errorLevel = (level !== null && /^\[error\]/i.test(level[0])) || (pyLevel !== null && /^(?:ERROR|CRITICAL):/.test(pyLevel[0]));
   const bk = BUILDKIT_STEP.exec(text);
   if (bk) {
-    text = text.slice(bk[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
+    text = text.slice(bk[0].length).replace(PNPM_PREFIX, "").replace(PIPENV_RELAY, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
     if (text.startsWith("(")) text = text.replace(BAZEL_TIME, "");
   } else {
     const tty = BUILDKIT_TTY_TIMED.exec(text);
     if (tty) {
-      text = text.slice(tty[0].length).replace(PNPM_PREFIX, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
+      text = text.slice(tty[0].length).replace(PNPM_PREFIX, "").replace(PIPENV_RELAY, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
       if (text.startsWith("(")) text = text.replace(BAZEL_TIME, "");
       if (text.startsWith("```")) text = "";
       const timedOut: CleanLine = { text: text.trim(), timed: true, github };
@@ -305,7 +308,7 @@ export function cleanLine(raw: string): CleanLine {
       if (stepStderr) timedOut.stepStderr = true;
       return timedOut;
     }
-    text = text.replace(PNPM_PREFIX, "").replace(CARGO_WARNING, "");
+    text = text.replace(PNPM_PREFIX, "").replace(PIPENV_RELAY, "").replace(CARGO_WARNING, "");
     if (text.startsWith("(")) text = text.replace(BAZEL_TIME, "");
   }
   if (text.startsWith("```")) text = "";
