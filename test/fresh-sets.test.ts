@@ -100,9 +100,6 @@ const KNOWN_ALARMS: Record<string, string[]> = {
   // a Node app in a container asking for a Docker socket nobody mounted (`connect ENOENT
   // /var/run/docker.sock`): the engine answers that no daemon is reachable, the collector an app setting
   "set-72": ["none--uptime-kuma-docker-host-monitor-sock-enoent.log"],
-  // Spring Boot's `Connection to the Docker daemon at … failed … Connection refused; ensure the Docker
-  // daemon is running`: the daemon was running, and 3.4.0-RC1's own Windows transport refused it (a regression)
-  "set-74": ["none--spring-boot-windows-npipe-regression.log"],
 };
 // Sets that came back short of the size above, kept as floors all the same (they are real logs),
 // never as the README's headline. Set 22's four collectors stopped at 74 logs (56 with a known cause,

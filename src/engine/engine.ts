@@ -197,9 +197,9 @@ const KANIKO_CACHE_PUSH = /\bINFO\[\d+\] Pushing layer \S+ to cache now\b/;
 /** Docker's or another image builder's words on one line of the log. */
 function dockerWords(raw: string): boolean {
   const clean = cleanLine(raw);
-  // A running container's output behind Compose's prefix is the app's: Docker's words may be quoted in it,
-  // but a builder's line shapes there are the app's own (Meteor's `=> awaited here:`), so no anchor holds.
-  const text = (clean.service ? ` ${clean.text}` : clean.text).replace(RUNTIME_CONTAINER_ID, "");
+  // A running container's output behind Compose's prefix may be a build of its own (a CI runner's), but
+  // BuildKit's tty arrow there is the app's (Meteor's `=> awaited here:`): no build prints that view to a pipe.
+  const text = (clean.service && clean.text.startsWith("=> ") ? ` ${clean.text}` : clean.text).replace(RUNTIME_CONTAINER_ID, "");
   return DOCKER_WORDS.test(text) || BUILDER_WORDS.test(text);
 }
 
