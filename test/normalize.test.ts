@@ -89,8 +89,11 @@ describe("cleanLine", () => {
     const r = builtinEngine().diagnose(log);
     expect(r.conditions).not.toContain("build-succeeded");
     expect(r.diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
-    // the classic builder's own end still is one
+    // the classic builder's own end still is one, and so are an untagged BuildKit build's, podman's and kaniko's
     expect(builtinEngine().diagnose("Step 3/3 : RUN make\n ---> 1a2b3c4d5e6f\nSuccessfully built 1a2b3c4d5e6f").conditions).toContain("build-succeeded");
+    expect(builtinEngine().diagnose(`#9 exporting to image\n#9 writing image sha256:${"4c6b".repeat(16)} done`).conditions).toContain("build-succeeded");
+    expect(builtinEngine().diagnose("COMMIT localhost/fonts:latest\n--> 9c8d7e6f5a4b\nSuccessfully tagged localhost/fonts:latest").conditions).toContain("build-succeeded");
+    expect(builtinEngine().diagnose(`INFO[0042] Pushed registry.example.com/app@sha256:${"ab".repeat(32)}`).conditions).toContain("build-succeeded");
   });
   it("reads no builder line shape behind a service prefix as Docker's (Meteor's `=> awaited here:`)", () => {
     const log = [

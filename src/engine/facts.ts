@@ -377,9 +377,10 @@ export const PROBES: Probe[] = [
   },
   // Only a build whose every step passed exports: a step's own error lines above were survived.
   // (the classic builder names the image's 12-digit ID; pip's `Successfully built wheel-a wheel-b` is a
-  // RUN step's own progress, and the step may still fail after it)
+  // RUN step's own progress, and the step may still fail after it. An untagged BuildKit build ends at
+  // `writing image sha256:…`, podman/buildah at `Successfully tagged`, kaniko at `Pushed …@sha256:`.)
   {
-    ...probe(["successfully built ", "naming to "], /(?:^|\s)Successfully built [0-9a-f]{12}\b|\bnaming to /i, (_m, s) => {
+    ...probe(["successfully built ", "naming to ", "writing image sha256:", "successfully tagged ", "] pushed "], /(?<![\w-])Successfully built [0-9a-f]{12}\b|\bnaming to |^(?:=> )*writing image sha256:[0-9a-f]{64}\b|^Successfully tagged \S|\bINFO\[\d+\] Pushed \S+@sha256:[0-9a-f]{64}\b/i, (_m, s) => {
       s.conditions.add("build-succeeded");
       s.markDocker();
     }),
