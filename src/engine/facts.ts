@@ -454,7 +454,7 @@ export const PROBES: Probe[] = [
     sets: [],
     known: baseImageKnown,
   },
-  probe(["did not complete successfully"], /process "(?:\/bin\/(?:ba)?sh -c )?((?:[^"\\]|\\.)*)" did not complete successfully: exit code: (\d+)/i, (m, s) => {
+  probe(["did not complete successfully"], /process "(?:\/bin\/(?:ba)?sh -c )?((?:[^"\\]|\\.)*)\\?" did not complete successfully: exit code: (\d+)/i, (m, s) => {
     s.command = (m[1] ?? "").replace(/\\"/g, '"');
     s.exitCode = m[2];
   }),
