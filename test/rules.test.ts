@@ -9,7 +9,7 @@ const REQUIRED_IDS = [
   "platform-mismatch", "exec-format-error", "qemu-binfmt-missing", "qemu-emulation-crash", "non-ascii-context-path",
   "no-output-docker-container-driver", "load-manifest-list-unsupported", "multi-platform-docker-driver", "cache-export-unsupported",
   "buildx-not-installed", "builder-instance-error", "buildkit-connection-lost", "daemon-not-running", "registry-auth-missing",
-  "wrong-credentials", "lazycat-registry-auth", "push-access-denied", "ci-missing-secrets", "image-not-found", "no-matching-manifest",
+  "wrong-credentials", "credential-helper-failed", "lazycat-registry-auth", "push-access-denied", "ci-missing-secrets", "image-not-found", "no-matching-manifest",
   "rate-limited", "registry-server-error", "disk-full", "dockerfile-not-found", "copy-source-not-found", "build-push-action-git-context",
   "dockerfile-syntax", "crlf-line-endings", "registry-tls", "network-failure", "localhost-unreachable-from-builder", "invalid-reference",
   "buildkit-panic", "build-cache-corrupt", "run-step-failed",

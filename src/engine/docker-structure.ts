@@ -23,7 +23,7 @@ const SHAPES: Array<[string[], RegExp]> = [
   [["/v1/users/"], /https?:\/\/[^\s/"]+\/v1\/users\/(?:["\s:]|$)/i],
 ];
 
-/** containerd's resolver, distribution's error codes and BuildKit's wording: nobody else prints these. */
+/** containerd's resolver, distribution's error codes, BuildKit's and kaniko's wording: nobody else prints these. */
 const VOCABULARY = [
   "failed to do request",
   "failed to receive status: rpc error",
@@ -51,6 +51,12 @@ const VOCABULARY = [
   "executor failed running",
   "did not complete successfully: exit code",
   "returned a non-zero code",
+  // the kubelet's event for a pod's image pull (`Failed to pull image "x": rpc error: …`, older kubelets
+  // without the rpc part): a container image's pull, whatever the runtime under it
+  "failed to pull image \"",
+  // kaniko's own verdicts on its push (its check before the build, and the push itself)
+  "error checking push permissions -- make sure you entered the correct tag name",
+  "failed to push to destination ",
 ];
 
 // Each only marks the log as Docker output: idempotent (`sets: []`), so once the log is known as

@@ -142,10 +142,11 @@ export const DOCKER_WINDOW = 15;
 // Docker's words and its builders' failure summaries; not BuildKit's progress lines, which build
 // chatter elsewhere in a log is full of, so a stray line in that chatter stays a stray line.
 // The pull's own status lines count too: only Docker prints them. So do the other image builders'
-// step failures (buildah/podman `building at STEP "RUN ..."`, kaniko `error building image`), and
+// step failures (buildah/podman `building at STEP "RUN ..."`, kaniko `error building image`, and its
+// push's own verdicts: `error checking push permissions -- …`, `failed to push to destination …`), and
 // Cloud Native Buildpacks' lifecycle phases (`[creator] ...`), which build images in containers,
 // and the Dev Containers CLI (`devcontainer`, features from `ghcr.io/devcontainers/`), which builds and runs them.
-const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|\bdevcontainers?\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|building at STEP "|error building (?:image|stage)\b|^\[(?:creator|detector|analyzer|restorer|builder|exporter)\] |^\[\+\] Building|^=> |^Step \d+(?:\/\d+)? :|Service '[^'\n]{1,80}' failed to build|The command '\/bin\/(?:ba)?sh -c |^Status: (?:Downloaded newer image for|Image is up to date for) |^[\w.-]+: Pulling from |requested image's platform \(/i;
+const DOCKER_WORDS = /\bdocker\b|buildkit(?!e)|buildx|\bmoby\b|\bdevcontainers?\b|containerd|dockerfile\b|failed to solve|did not complete successfully|returned a non-zero code|executor failed running|error response from daemon|building at STEP "|error building (?:image|stage)\b|error checking push permissions -- make sure you entered the correct tag name|failed to push to destination |^\[(?:creator|detector|analyzer|restorer|builder|exporter)\] |^\[\+\] Building|^=> |^Step \d+(?:\/\d+)? :|Service '[^'\n]{1,80}' failed to build|The command '\/bin\/(?:ba)?sh -c |^Status: (?:Downloaded newer image for|Image is up to date for) |^[\w.-]+: Pulling from |requested image's platform \(/i;
 
 // The classic builder's verdict on a RUN step opens with the step's shell (`The command '/bin/sh -c …'
 // returned a non-zero code: 1`, Docker 1.x `The command [/bin/sh -c …]`, Windows `cmd /S /C`), also
