@@ -54,6 +54,11 @@ const VOCABULARY = [
   // the kubelet's event for a pod's image pull (`Failed to pull image "x": rpc error: …`, older kubelets
   // without the rpc part): a container image's pull, whatever the runtime under it
   "failed to pull image \"",
+  // the image stores' own words when a layer is written: the daemon's unpacking helper (`Untar re-exec
+  // error`, pkg/chrootarchive) and containers/storage under podman, buildah and skopeo (`writing blob:
+  // adding layer with blob`)
+  "untar re-exec error",
+  "writing blob: adding layer with blob",
   // kaniko's own verdicts on its push (its check before the build, and the push itself)
   "error checking push permissions -- make sure you entered the correct tag name",
   "failed to push to destination ",

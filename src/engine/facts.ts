@@ -375,6 +375,17 @@ export const PROBES: Probe[] = [
     }),
     sets: ["failed-elsewhere"],
   },
+  // The runtime's own failure around a step's process: runc could not set up the container (its init
+  // died: a mount, a sysctl, an interrupted read from its parent) or could not tear it down (a cgroup it
+  // may not remove). BuildKit then reports the step as failed, but the command never ran or already
+  // finished: whatever it printed is not the cause. (An exec error, a missing shell or a foreign binary,
+  // comes after init and says `exec …`: the step's own answers read those.)
+  {
+    ...probe(["error during container init", "container init caused", "unable to destroy container"], /\berror during container init: (?!exec\b)|\bcontainer init caused:? \\?"?(?!exec\b)|\brunc did not terminate successfully: exit status \d+: unable to destroy container\b/, (_m, s) => {
+      s.conditions.add("runtime-failed");
+    }),
+    sets: ["runtime-failed"],
+  },
   // Only a build whose every step passed exports: a step's own error lines above were survived.
   // (the classic builder names the image's 12-digit ID; pip's `Successfully built wheel-a wheel-b` is a
   // RUN step's own progress, and the step may still fail after it. An untagged BuildKit build ends at

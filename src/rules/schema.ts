@@ -12,6 +12,7 @@ export const CONDITIONS = [
   "step-failed", // a build step (RUN) failed
   "build-succeeded", // a build finished (classic `Successfully built`, BuildKit's `naming to`)
   "failed-elsewhere", // BuildKit's final verdict names a failure other than a command's exit (an export, a cache key, the frontend)
+  "runtime-failed", // the container runtime (runc) failed to set up or tear down a step's container: the command is not to blame
   "cross-platform", // the target platform differs from the host, or several platforms were asked for
   "buildx", // docker buildx / a BuildKit builder instance is in use
   "github-actions", // the log comes from a GitHub Actions runner
