@@ -129,8 +129,6 @@ const NOISE_SENSITIVE = new Set([
   "set-64/run-step-failed--casbin-server-protoc-proto-missing.log",
   // (make's `cc: No such file or directory` as a classic step's last word)
   "set-75/run-step-failed--libbpf-bootstrap-make-no-cc.log",
-  // (a one-line paste exactly 80 characters long, which the chatter's next line seems to continue)
-  "set-77/image-not-found--metersphere-prometheus-repo-not-found.log",
 ]);
 
 describe.each(Object.keys(FLOORS))("fresh set %s", (set) => {

@@ -126,14 +126,19 @@ class Plan {
         // The engine compiles patterns with these flags (engine.ts compileMatcher).
         const flags = spec.caseSensitive ? "u" : "iu";
         // (a generic wording's hit reads Docker's words DOCKER_WINDOW lines around it: engine.ts dockerAround)
-        const widest = Math.max(spec.wording === "generic" ? DOCKER_WINDOW : 0, ...spec.near.map((n) => n.within), ...spec.notNear.map((n) => n.within));
+        // (a window that looks one way only needs its lines kept on that side: a notNear that looks 500
+        // lines down for the build going on must not make every hit keep 500 lines above it)
+        const windows = [...spec.near, ...spec.notNear];
+        const generic = spec.wording === "generic" ? DOCKER_WINDOW : 0;
+        const widestBefore = Math.max(generic, ...windows.filter((n) => n.side !== "after").map((n) => n.within));
+        const widestAfter = Math.max(generic, ...windows.filter((n) => n.side !== "before").map((n) => n.within));
         let any: RegExp[] | undefined;
         const m: MatcherPlan = {
           get any() {
             return (any ??= spec.any.map((src) => new RegExp(src, flags)));
           },
-          before: Math.max(widest, spec.showStepErrors ? STEP_LOOKBACK : 0) + MARGIN,
-          after: widest + MARGIN,
+          before: Math.max(widestBefore, spec.showStepErrors ? STEP_LOOKBACK : 0) + MARGIN,
+          after: widestAfter + MARGIN,
           wholeRun: spec.notInRun.length > 0,
           whenNot: spec.whenNot,
         };
