@@ -12,7 +12,7 @@ const REQUIRED_IDS = [
   "wrong-credentials", "credential-helper-failed", "lazycat-registry-auth", "push-access-denied", "ci-missing-secrets", "image-not-found", "no-matching-manifest",
   "rate-limited", "registry-server-error", "disk-full", "dockerfile-not-found", "copy-source-not-found", "build-push-action-git-context",
   "dockerfile-syntax", "crlf-line-endings", "registry-tls", "network-failure", "localhost-unreachable-from-builder", "invalid-reference",
-  "buildkit-panic", "build-cache-corrupt", "run-step-failed",
+  "buildkit-panic", "build-cache-corrupt", "run-step-failed", "gha-cache-service-retired",
 ];
 
 const engine = builtinEngine();
