@@ -208,6 +208,17 @@ error building image: error building stage: failed to execute command: waiting f
     expect(diagnose(during).diagnoses[0]?.confidence).not.toBe("low");
   });
 
+  it("an image's docker-entrypoint.sh reporting a line's error is a container starting, not a build step", () => {
+    const line = "/usr/local/bin/docker-entrypoint.sh: 11: exec: /app/start.sh: not found";
+    const start = diagnose(line).diagnoses[0];
+    expect([start?.ruleId, start?.variant]).toEqual(["crlf-line-endings", "start-script-not-found"]);
+    // (nginx's own progress lines name no line number: no error, no start context)
+    expect(diagnose("/docker-entrypoint.sh: Configuration complete; ready for start up\nexec: /app/start.sh: not found").diagnoses[0]?.variant).not.toBe("start-script-not-found");
+    // (the same words in a RUN step's output are the step's)
+    const step = diagnose(`#7 [4/5] RUN /usr/local/bin/docker-entrypoint.sh /app/start.sh\n#7 0.301 ${line}`).diagnoses[0];
+    expect(step?.variant).not.toBe("start-script-not-found");
+  });
+
   it("a Kubernetes pod's runtime container ID is no Docker word: an OOMKilled pod is not a build", () => {
     const pod = [
       "$ kubectl get pod ray-head -o yaml | yq '.status.containerStatuses[0].lastState.terminated'",

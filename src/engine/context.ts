@@ -139,6 +139,10 @@ const CANNOT_START = /\bCannot start container\b/i;
 // a running container's end too, when no step is open.
 // (a `container_name:` may have capitals: `ES01 exited with code 137`)
 const SERVICE_EXITED = /^(?!Process )[A-Za-z0-9][\w.-]{0,127} exited with code \d+(?: \(restarting\))?$/;
+// The shell of an image's start script reporting an error at one of its lines
+// (`/usr/local/bin/docker-entrypoint.sh: 11: exec: /app/start.sh: not found`): official images name
+// it docker-entrypoint.sh, and it runs only when a container starts.
+const ENTRYPOINT_ERROR = /^\/(?:[\w.-]{1,100}\/){0,4}docker-entrypoint\.sh: (?:line )?\d{1,5}: /;
 
 /** Per-log state the context needs: step kinds by BuildKit step number, the step being shown, the command. */
 export class StepTracker {
@@ -221,6 +225,7 @@ export class StepTracker {
     // outside a step.
     if (!kind && CANNOT_START.test(clean.text)) out.add("container-start");
     if (!kind && SERVICE_EXITED.test(clean.text)) out.add("container-start");
+    if (!kind && ENTRYPOINT_ERROR.test(clean.text)) out.add("container-start");
     // Compose's service prefix (`web-1  | `) is only put on a running container's output, never a step's.
     if (clean.service && !clean.timed && clean.step === undefined) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");
