@@ -217,6 +217,11 @@ error building image: error building stage: failed to execute command: waiting f
     // (the same words in a RUN step's output are the step's)
     const step = diagnose(`#7 [4/5] RUN /usr/local/bin/docker-entrypoint.sh /app/start.sh\n#7 0.301 ${line}`).diagnoses[0];
     expect(step?.variant).not.toBe("start-script-not-found");
+    // (nor above a classic builder's verdict: a RUN ran the script, so its error is the step's, not a start's)
+    const classic = "/docker-entrypoint.sh: 29: exec: su-exec: Exec format error\nThe command '/bin/sh -c /docker-entrypoint.sh su-exec true' returned a non-zero code: 2";
+    expect(diagnose(classic).diagnoses[0]?.ruleId).not.toBe("exec-format-error");
+    // (busybox words it `exec: line N:`)
+    expect(diagnose("$ docker run --rm myapp\n/usr/local/bin/docker-entrypoint.sh: exec: line 11: /app/start.sh: not found").diagnoses[0]?.variant).toBe("start-script-not-found");
   });
 
   it("a Kubernetes pod's runtime container ID is no Docker word: an OOMKilled pod is not a build", () => {

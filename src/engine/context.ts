@@ -139,10 +139,11 @@ const CANNOT_START = /\bCannot start container\b/i;
 // a running container's end too, when no step is open.
 // (a `container_name:` may have capitals: `ES01 exited with code 137`)
 const SERVICE_EXITED = /^(?!Process )[A-Za-z0-9][\w.-]{0,127} exited with code \d+(?: \(restarting\))?$/;
-// The shell of an image's start script reporting an error at one of its lines
-// (`/usr/local/bin/docker-entrypoint.sh: 11: exec: /app/start.sh: not found`): official images name
-// it docker-entrypoint.sh, and it runs only when a container starts.
-const ENTRYPOINT_ERROR = /^\/(?:[\w.-]{1,100}\/){0,4}docker-entrypoint\.sh: (?:line )?\d{1,5}: /;
+// The shell of an image's start script reporting an error at one of its lines (dash's
+// `/usr/local/bin/docker-entrypoint.sh: 11: exec: /app/start.sh: not found`, busybox's `…: exec: line 11: …`):
+// official images name it docker-entrypoint.sh and run it when a container starts. A Dockerfile may run
+// it in a RUN step too: a classic builder's verdict below then makes the line the step's (engine.ts).
+export const ENTRYPOINT_ERROR = /^(?:\.?\/(?:[\w.-]{1,100}\/){0,4})?docker-entrypoint\.sh: (?:exec: )?(?:line )?\d{1,5}: /;
 
 /** Per-log state the context needs: step kinds by BuildKit step number, the step being shown, the command. */
 export class StepTracker {

@@ -5,7 +5,7 @@ import type { LoadedRule } from "../rules/load.js";
 import type { Condition, Confidence, DocLink, FixTemplate, HitContext, LocalText, MatchSpec, RuleFile, Wording } from "../rules/schema.js";
 import { detectLang } from "../i18n/detect-lang.js";
 import { redact } from "../redact/secrets.js";
-import { HEADER_KEYWORDS, buildFinished, closesStep, headerKind } from "./context.js";
+import { ENTRYPOINT_ERROR, HEADER_KEYWORDS, buildFinished, closesStep, headerKind } from "./context.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { assertLogText, cleanLine, prepareText } from "./normalize.js";
 import { promptRunsDocker } from "./prompt.js";
@@ -166,7 +166,9 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
   if (!marks.some((m) => m.verdict)) return;
   for (const list of hits.values()) {
     for (const h of list) {
-      if (STEP_KINDS.some((c) => h.contexts.has(c))) continue;
+      // (a start script's error line is a container's start only until a verdict below shows a RUN ran it)
+      const startScript = h.contexts.has("container-start") && ENTRYPOINT_ERROR.test(h.text);
+      if (!startScript && STEP_KINDS.some((c) => h.contexts.has(c))) continue;
       // (the first mark below the hit: marks are in the log's order)
       let lo = 0;
       let hi = marks.length;
@@ -176,7 +178,8 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
         else lo = mid + 1;
       }
       if (!marks[lo]?.verdict) continue;
-      h.contexts = new Set([...h.contexts, "run-step"]);
+      h.contexts = new Set([...h.contexts].filter((c) => !startScript || c !== "container-start"));
+      h.contexts.add("run-step");
       h.docker = true;
     }
   }
