@@ -54,6 +54,10 @@ const VOCABULARY = [
   // the kubelet's event for a pod's image pull (`Failed to pull image "x": rpc error: …`, older kubelets
   // without the rpc part): a container image's pull, whatever the runtime under it
   "failed to pull image \"",
+  // Amazon ECS's own events for a task's image pull (its agent, or Fargate's `unable to pull secrets or
+  // registry auth`): a container image's pull too
+  "cannotpullcontainererror:",
+  "unable to pull secrets or registry auth",
   // the image stores' own words when a layer is written: the daemon's unpacking helper (`Untar re-exec
   // error`, pkg/chrootarchive) and containers/storage under podman, buildah and skopeo (`writing blob:
   // adding layer with blob`)

@@ -115,7 +115,8 @@ function stepErrorLines(text: string, hit: Hit): Hit[] {
     if (step !== undefined && line.step !== undefined && line.step !== step) break;
     if (step === undefined && (i > 40 || /^\[\+\] Building|^Step \d+(?:\/\d+)? :|^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line.text))) break;
     // Lines BuildKit prints for every failure are not the command's own words.
-    if (ERROR_LIKE.test(line.text) && !/did not complete successfully|failed to solve|^ERROR[: ]|returned a non-zero code|^-+$/.test(line.text)) {
+    // (not a measure's name over its value: `Training Error: 0.034`)
+    if (ERROR_LIKE.test(line.text) && !/did not complete successfully|failed to solve|^ERROR[: ]|returned a non-zero code|^-+$|^[A-Z][a-z]{2,20} Error: [\d.eE+-]{1,30}(?:[,;%]|$)/.test(line.text)) {
       found.push({ start, end, text: line.text.replace(/^\d+\.\d+ /, ""), groups: {}, pos: 0, contexts: new Set(), docker: true });
     }
     end = start - 1;
