@@ -38,6 +38,8 @@ const VOCABULARY = [
   "unexpected status from",
   "failed to compute cache key",
   "failed to calculate checksum of ref",
+  // BuildKit's file copy (fsutil) when a write fails, as Dagger's engine relays it too
+  "userspace copy failed",
   "failed to create llb definition",
   "requested access to the resource is denied",
   "insufficient_scope",
