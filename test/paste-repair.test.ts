@@ -38,6 +38,13 @@ describe("rejoining terminal wraps", () => {
     expect(rejoinWrapped(twice).text).toBe(twice);
   });
 
+  it("reads no width from two lines of one format that happen to be as long as each other", () => {
+    // (a compiler's warnings of one shape above the classic builder's shell error: no line was wrapped)
+    const log =
+      "src/net/client.c:693:21: warning: unused variable 'rc' [-Wunused-variable]\nsrc/net/client.c:813:19: warning: unused variable 'rc' [-Wunused-variable]\n/bin/sh: 1: ./install.sh: not found";
+    expect(rejoinWrapped(log).text).toBe(log);
+  });
+
   it("never joins a line that starts like a log line", () => {
     const eighty = "x".repeat(80);
     for (const next of ["#12 0.345 npm ERR!", "2024-05-01T10:00:00Z foo", "ERROR: failed", "=> [internal] load", "Step 2/9 : RUN x", "  indented", "", "npm WARN deprecated", "Caused by: java.net.SocketTimeoutException", "<--- Last few GCs --->"]) {

@@ -5,7 +5,9 @@
 // THE WRAP RULE (a local decision on one line break, with a look-back of two lines and a
 // look-ahead of one): the break after line L is removed, joining the next line M onto L, when
 //   1. L is at least MIN_WRAP characters long, and its length is one of TERMINAL_WIDTHS, or equal
-//      to the length of the line before it or of M (a paragraph wrapped at an unusual width);
+//      to the length of the line before it (when the two do not begin with the same eight
+//      characters: one format printed twice is no width) or of M (a paragraph wrapped at an
+//      unusual width);
 //      1b. or L is at least MIN_CHAIN_WRAP long and ends in `: ` or `, ` (an error chain or a
 //      sentence a browser or chat client wrapped at a blank, keeping the blank), and is not a
 //      prompt (`password: `, `Username: `); after `, ` M must open with a lower-case word;
@@ -62,7 +64,9 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
     if (line.length < MIN_WRAP) return false;
   } else if (!chain) {
     if (line.length < MIN_WRAP) return false;
-    const width = TERMINAL_WIDTHS.has(line.length) || prev?.length === line.length;
+    // (two lines that begin alike and have one length are one format printed twice, a compiler's
+    // `src/x.c:693:21: warning: …` then `src/x.c:813:19: warning: …`: no width to wrap at)
+    const width = TERMINAL_WIDTHS.has(line.length) || (prev?.length === line.length && !prev.startsWith(line.slice(0, 8)));
     if (!width && next.length !== line.length) return false;
     onlyEqualNext = !width;
   }
