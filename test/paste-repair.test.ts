@@ -43,6 +43,12 @@ describe("rejoining terminal wraps", () => {
     const log =
       "src/net/client.c:693:21: warning: unused variable 'rc' [-Wunused-variable]\nsrc/net/client.c:813:19: warning: unused variable 'rc' [-Wunused-variable]\n/bin/sh: 1: ./install.sh: not found";
     expect(rejoinWrapped(log).text).toBe(log);
+    // (nor two warnings of other files, nor CMake's progress lines, that happen to be as long)
+    const other =
+      "src/net/client.c:693:21: warning: unused variable 'rc' [-Wunused-variable]\nlib/io/streams.c:813:19: warning: unused variable 'rc' [-Wunused-variable]\n/bin/sh: 1: ./install.sh: not found";
+    expect(rejoinWrapped(other).text).toBe(other);
+    const cmake = "[ 40%] Building C object src/CMakeFiles/app.dir/net/client.c.o here\n[ 60%] Building C object src/CMakeFiles/app.dir/io/streams.c.o here\n/bin/sh: 1: ./install.sh: not found";
+    expect(rejoinWrapped(cmake).text).toBe(cmake);
   });
 
   it("never joins a line that starts like a log line", () => {

@@ -5,9 +5,9 @@
 // THE WRAP RULE (a local decision on one line break, with a look-back of two lines and a
 // look-ahead of one): the break after line L is removed, joining the next line M onto L, when
 //   1. L is at least MIN_WRAP characters long, and its length is one of TERMINAL_WIDTHS, or equal
-//      to the length of the line before it (when the two do not begin with the same eight
-//      characters: one format printed twice is no width) or of M (a paragraph wrapped at an
-//      unusual width);
+//      to the length of the line before it (when L does not itself start like a log line, rule 2,
+//      nor begin with the same eight characters as that line: two log lines of one format and
+//      length give no width) or of M (a paragraph wrapped at an unusual width);
 //      1b. or L is at least MIN_CHAIN_WRAP long and ends in `: ` or `, ` (an error chain or a
 //      sentence a browser or chat client wrapped at a blank, keeping the blank), and is not a
 //      prompt (`password: `, `Username: `); after `, ` M must open with a lower-case word;
@@ -64,9 +64,11 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
     if (line.length < MIN_WRAP) return false;
   } else if (!chain) {
     if (line.length < MIN_WRAP) return false;
-    // (two lines that begin alike and have one length are one format printed twice, a compiler's
-    // `src/x.c:693:21: warning: …` then `src/x.c:813:19: warning: …`: no width to wrap at)
-    const width = TERMINAL_WIDTHS.has(line.length) || (prev?.length === line.length && !prev.startsWith(line.slice(0, 8)));
+    // (a line that itself starts like a log line, or begins as the one before it, is no wrapped
+    // chunk: two compiler warnings or CMake progress lines of one length give no width to wrap at)
+    const width =
+      TERMINAL_WIDTHS.has(line.length) ||
+      (prev?.length === line.length && !prev.startsWith(line.slice(0, 8)) && !NEW_LINE_START.test(line));
     if (!width && next.length !== line.length) return false;
     onlyEqualNext = !width;
   }
