@@ -265,6 +265,13 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("** (Mix) Could not compile").text).toBe("** (Mix) Could not compile");
   });
 
+  it("drops an issue editor's italics at a pasted line's edges, not a name's own underscores", () => {
+    expect(cleanLine("_ERROR [internal] load metadata for docker.io/library/ubuntu:focal-").text).toBe("ERROR [internal] load metadata for docker.io/library/ubuntu:focal-");
+    expect(cleanLine("failed to create LLB definition: docker.io/library/ubuntu:focal-: not found_").text).toBe("failed to create LLB definition: docker.io/library/ubuntu:focal-: not found");
+    expect(cleanLine("  File \"/app/__init__").text).toBe('File "/app/__init__');
+    expect(cleanLine("_").text).toBe("_");
+  });
+
   it("reads past cargo's relay of a build script's line", () => {
     expect(cleanLine("#0 6.992   cargo:warning=bundled/sqlean/crypto/extension.h:9:10: fatal error: sqlite3ext.h: No such file or directory").text).toBe("bundled/sqlean/crypto/extension.h:9:10: fatal error: sqlite3ext.h: No such file or directory");
     expect(cleanLine("cargo:warning=").text).toBe("cargo:warning=");

@@ -131,9 +131,10 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
   // kubectl, Helm and anything on client-go talking to its cluster's API server (`Unable to connect to
   // the server: x509: …`, `The connection to the server host:6443 was refused`, Helm's `Kubernetes
   // cluster unreachable: `, kubectl's `unable to recognize "x.yaml": Get …` and `failed to download
-  // openapi: `, client-go's discovery `couldn't get resource list for …`): a TLS or connect error there
+  // openapi: `, `from server for: "x.yaml": …` and an admission webhook's `failed calling webhook "…"`,
+  // client-go's discovery `couldn't get resource list for …`): a TLS or connect error there
   // is the kubeconfig's or the cluster's, never a registry's or a build's.
-  [/\bUnable to connect to the server: |\bThe connection to the server \S+ was refused\b|\bserver API group list\b|\bKubernetes cluster unreachable: |\bunable to recognize "[^"\n]{1,300}": |\bfailed to download openapi: |\bcouldn't get resource list for \S/i, "kube-api"],
+  [/\bUnable to connect to the server: |\bThe connection to the server \S+ was refused\b|\bserver API group list\b|\bKubernetes cluster unreachable: |\bunable to recognize "[^"\n]{1,300}": |\bfailed to download openapi: |\bcouldn't get resource list for \S|\bfrom server for: "[^"\n]{1,300}": |\bfailed calling webhook "/i, "kube-api"],
   [/OCI runtime (?:create|exec|start) failed|starting container process|exec user process caused|standard_init_linux|failed to create (?:shim )?task/i, "container-start"],
   // Compose's report that a running container stopped (`app_1 exited with code 137`, `es01-1 … (restarting)`):
   // never a build step's (its container names end in the replica's number)

@@ -151,6 +151,9 @@ const QUOTE = /^(?:> ?)+/;
 // A chat or issue editor's bold left around a pasted line (`**ERROR: unsatisfiable constraints:`);
 // not make's `***` nor a list's `* `.
 const MD_BOLD = /^\*\*(?=[A-Za-z])|(?<=\S)\*\*$/g;
+// The same editor's italics: an underscore before a pasted line's first letter (`_ERROR [internal] …`)
+// or after its last character (`…: not found_`); not a name's own `__` nor a lone `_`.
+const MD_ITALIC = /^_(?=[A-Za-z])|(?<=[^\s_])_$/g;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
 const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
 const CURLY = /[‘’“”]/;
@@ -271,6 +274,7 @@ export function cleanLine(raw: string): CleanLine {
   if (text.startsWith("==> ")) text = text.replace(VAGRANT_PREFIX, "");
   text = text.replace(QUOTE, "");
   if (text.startsWith("**")) text = text.replace(MD_BOLD, "");
+  if (text.startsWith("_") || text.endsWith("_")) text = text.replace(MD_ITALIC, "");
   const level = BUILD_TOOL_LEVEL.exec(text);
   if (level) text = text.slice(level[0].length);
   if (text.startsWith("DOCKER> ")) text = text.replace(DMP_PREFIX, "");

@@ -5,9 +5,9 @@
 // THE WRAP RULE (a local decision on one line break, with a look-back of two lines and a
 // look-ahead of one): the break after line L is removed, joining the next line M onto L, when
 //   1. L is at least MIN_WRAP characters long, and its length is one of TERMINAL_WIDTHS, or equal
-//      to the length of the line before it (when L does not itself start like a log line, rule 2,
-//      nor begin with the same eight characters as that line: two log lines of one format and
-//      length give no width) or of M (a paragraph wrapped at an unusual width);
+//      to the length of the line before it (unless the two begin with the same eight characters
+//      or are both log lines of one fixed format, SAME_FORMAT: those give no width) or of M (a
+//      paragraph wrapped at an unusual width);
 //      1b. or L is at least MIN_CHAIN_WRAP long and ends in `: ` or `, ` (an error chain or a
 //      sentence a browser or chat client wrapped at a blank, keeping the blank), and is not a
 //      prompt (`password: `, `Username: `); after `, ` M must open with a lower-case word;
@@ -36,6 +36,8 @@ export const REPAIR_LIMIT = 256 * 1024;
 const NEW_LINE_START =
   /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
 const SENTENCE_GOES_ON = /^[a-z]+[ ,.;']/;
+/** The heads of log lines printed one per line in a fixed format (rule 1's equal-length exception). */
+const SAME_FORMAT = /^(?:[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? |\[ {0,2}\d{1,3}%\] |#\d+ |\d{4}[-/]\d\d[-/]\d\d[T ])/;
 /**
  * A split terminal's border (tmux, an editor's terminal beside another pane) right after the text: the
  * text reached the pane's edge, so the line was cut at the pane's width, whatever that is. The border
@@ -64,11 +66,11 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
     if (line.length < MIN_WRAP) return false;
   } else if (!chain) {
     if (line.length < MIN_WRAP) return false;
-    // (a line that itself starts like a log line, or begins as the one before it, is no wrapped
-    // chunk: two compiler warnings or CMake progress lines of one length give no width to wrap at)
+    // (two lines of one log format, compiler diagnostics, CMake's progress, BuildKit steps, dated
+    // lines, or beginning alike, give no width to wrap at, however long they happen to be)
     const width =
       TERMINAL_WIDTHS.has(line.length) ||
-      (prev?.length === line.length && !prev.startsWith(line.slice(0, 8)) && !NEW_LINE_START.test(line));
+      (prev?.length === line.length && !prev.startsWith(line.slice(0, 8)) && !(SAME_FORMAT.test(prev) && SAME_FORMAT.test(line)));
     if (!width && next.length !== line.length) return false;
     onlyEqualNext = !width;
   }
