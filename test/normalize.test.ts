@@ -265,11 +265,13 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("** (Mix) Could not compile").text).toBe("** (Mix) Could not compile");
   });
 
-  it("drops an issue editor's italics at a pasted line's edges, not a name's own underscores", () => {
-    expect(cleanLine("_ERROR [internal] load metadata for docker.io/library/ubuntu:focal-").text).toBe("ERROR [internal] load metadata for docker.io/library/ubuntu:focal-");
-    expect(cleanLine("failed to create LLB definition: docker.io/library/ubuntu:focal-: not found_").text).toBe("failed to create LLB definition: docker.io/library/ubuntu:focal-: not found");
-    expect(cleanLine("  File \"/app/__init__").text).toBe('File "/app/__init__');
-    expect(cleanLine("_").text).toBe("_");
+  it("drops an issue editor's italics around a pasted block, only as a pair", () => {
+    const pasted = "_ERROR [internal] load metadata for docker.io/library/ubuntu:focal-\nfailed to create LLB definition: docker.io/library/ubuntu:focal-: not found_";
+    expect(prepareText(pasted)).toBe("ERROR [internal] load metadata for docker.io/library/ubuntu:focal-\nfailed to create LLB definition: docker.io/library/ubuntu:focal-: not found");
+    // (a lone edge underscore is a name's: an empty ARG's `python:3.11_`, `_JAVA_OPTIONS`)
+    expect(prepareText("#3 [internal] load metadata for docker.io/library/python:3.11_")).toBe("#3 [internal] load metadata for docker.io/library/python:3.11_");
+    expect(prepareText("_JAVA_OPTIONS=-Xmx2g\nPicked up _JAVA_OPTIONS")).toBe("_JAVA_OPTIONS=-Xmx2g\nPicked up _JAVA_OPTIONS");
+    expect(prepareText("  File \"/app/__init__")).toBe('  File "/app/__init__');
   });
 
   it("reads past cargo's relay of a build script's line", () => {

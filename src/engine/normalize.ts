@@ -85,7 +85,28 @@ export function prepareText(input: string): string {
       .replaceAll("&amp;", "&");
   }
   if (text.includes("\u00a0")) text = text.replaceAll("\u00a0", " ");
+  if (text.startsWith("_") || text.includes("\n_")) text = dropItalicSpans(text);
   return text;
+}
+
+// An issue editor's italics around a pasted block: an underscore before its first line's first letter
+// (`_ERROR [internal] load metadata …`) and one after its last line's last character (`…: not found_`).
+// Only as a pair, the opening one first: a lone edge underscore is a name's (`_JAVA_OPTIONS`, `python:3.11_`).
+const ITALIC_OPEN = /^_(?=[A-Za-z])/gm;
+const ITALIC_CLOSE = /[^\s_]_$/m;
+function dropItalicSpans(text: string): string {
+  let out = "";
+  let from = 0;
+  ITALIC_OPEN.lastIndex = 0;
+  for (let open = ITALIC_OPEN.exec(text); open; open = ITALIC_OPEN.exec(text)) {
+    const close = ITALIC_CLOSE.exec(text.slice(open.index + 1));
+    if (!close) break;
+    const at = open.index + 1 + close.index + close[0].length - 1;
+    out += text.slice(from, open.index) + text.slice(open.index + 1, at);
+    from = at + 1;
+    ITALIC_OPEN.lastIndex = from;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 const ENTITIES = ["&lt;", "&gt;", "&amp;", "&quot;", "&#39;"];
@@ -151,9 +172,6 @@ const QUOTE = /^(?:> ?)+/;
 // A chat or issue editor's bold left around a pasted line (`**ERROR: unsatisfiable constraints:`);
 // not make's `***` nor a list's `* `.
 const MD_BOLD = /^\*\*(?=[A-Za-z])|(?<=\S)\*\*$/g;
-// The same editor's italics: an underscore before a pasted line's first letter (`_ERROR [internal] …`)
-// or after its last character (`…: not found_`); not a name's own `__` nor a lone `_`.
-const MD_ITALIC = /^_(?=[A-Za-z])|(?<=[^\s_])_$/g;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
 const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
 const CURLY = /[‘’“”]/;
@@ -274,7 +292,6 @@ export function cleanLine(raw: string): CleanLine {
   if (text.startsWith("==> ")) text = text.replace(VAGRANT_PREFIX, "");
   text = text.replace(QUOTE, "");
   if (text.startsWith("**")) text = text.replace(MD_BOLD, "");
-  if (text.startsWith("_") || text.endsWith("_")) text = text.replace(MD_ITALIC, "");
   const level = BUILD_TOOL_LEVEL.exec(text);
   if (level) text = text.slice(level[0].length);
   if (text.startsWith("DOCKER> ")) text = text.replace(DMP_PREFIX, "");

@@ -36,6 +36,8 @@ export const REPAIR_LIMIT = 256 * 1024;
 const NEW_LINE_START =
   /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
 const SENTENCE_GOES_ON = /^[a-z]+[ ,.;']/;
+/** An indented line (a traceback's code, a nested cause) is its own: a wrap's chunk starts with one blank at most. */
+const INDENTED = /^ {2}|^\t/;
 /** The heads of log lines printed one per line in a fixed format (rule 1's equal-length exception). */
 const SAME_FORMAT = /^(?:[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? |\[ {0,2}\d{1,3}%\] |#\d+ |\d{4}[-/]\d\d[-/]\d\d[T ])/;
 /**
@@ -70,7 +72,10 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
     // lines, or beginning alike, give no width to wrap at, however long they happen to be)
     const width =
       TERMINAL_WIDTHS.has(line.length) ||
-      (prev?.length === line.length && !prev.startsWith(line.slice(0, 8)) && !(SAME_FORMAT.test(prev) && SAME_FORMAT.test(line)));
+      (prev?.length === line.length &&
+        !prev.startsWith(line.slice(0, 8)) &&
+        !(SAME_FORMAT.test(prev) && SAME_FORMAT.test(line)) &&
+        !INDENTED.test(line));
     if (!width && next.length !== line.length) return false;
     onlyEqualNext = !width;
   }
