@@ -272,6 +272,9 @@ describe("relayed prefixes and escapes", () => {
     expect(prepareText("#3 [internal] load metadata for docker.io/library/python:3.11_")).toBe("#3 [internal] load metadata for docker.io/library/python:3.11_");
     expect(prepareText("_JAVA_OPTIONS=-Xmx2g\nPicked up _JAVA_OPTIONS")).toBe("_JAVA_OPTIONS=-Xmx2g\nPicked up _JAVA_OPTIONS");
     expect(prepareText("  File \"/app/__init__")).toBe('  File "/app/__init__');
+    // (an env dump's `_CE_M=` is no opening: the editor's underscore stands before a word and a blank or colon)
+    const dump = "_CE_M=\n\n#3 [internal] load metadata for docker.io/library/python:3.11_";
+    expect(prepareText(dump)).toBe(dump);
   });
 
   it("reads past cargo's relay of a build script's line", () => {

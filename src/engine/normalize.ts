@@ -91,16 +91,20 @@ export function prepareText(input: string): string {
 
 // An issue editor's italics around a pasted block: an underscore before its first line's first letter
 // (`_ERROR [internal] load metadata …`) and one after its last line's last character (`…: not found_`).
-// Only as a pair, the opening one first: a lone edge underscore is a name's (`_JAVA_OPTIONS`, `python:3.11_`).
-const ITALIC_OPEN = /^_(?=[A-Za-z])/gm;
+// Only as a pair, the opening one first, before a word and a blank or colon, at most 40 lines apart: a lone
+// edge underscore is a name's (`_JAVA_OPTIONS=`, an env dump's `_CE_M=`, an empty ARG's `python:3.11_`).
+const ITALIC_OPEN = /^_(?=[A-Za-z]{1,40}[ :])/gm;
 const ITALIC_CLOSE = /[^\s_]_$/m;
+const ITALIC_SPAN = 40;
 function dropItalicSpans(text: string): string {
   let out = "";
   let from = 0;
   ITALIC_OPEN.lastIndex = 0;
   for (let open = ITALIC_OPEN.exec(text); open; open = ITALIC_OPEN.exec(text)) {
-    const close = ITALIC_CLOSE.exec(text.slice(open.index + 1));
-    if (!close) break;
+    // (a pasted block is not longer than ITALIC_SPAN lines)
+    const span = text.slice(open.index + 1).split("\n", ITALIC_SPAN).join("\n");
+    const close = ITALIC_CLOSE.exec(span);
+    if (!close) continue;
     const at = open.index + 1 + close.index + close[0].length - 1;
     out += text.slice(from, open.index) + text.slice(open.index + 1, at);
     from = at + 1;

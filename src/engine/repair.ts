@@ -36,7 +36,8 @@ export const REPAIR_LIMIT = 256 * 1024;
 const NEW_LINE_START =
   /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
 const SENTENCE_GOES_ON = /^[a-z]+[ ,.;']/;
-/** An indented line (a traceback's code, a nested cause) is its own: a wrap's chunk starts with one blank at most. */
+/** Two indented lines of one length (a traceback's frame and its code) are their own lines, not a width:
+ * a wrap's chunk may start with blanks (a run of them split at the edge), but the line before it does not. */
 const INDENTED = /^ {2}|^\t/;
 /** The heads of log lines printed one per line in a fixed format (rule 1's equal-length exception). */
 const SAME_FORMAT = /^(?:[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? |\[ {0,2}\d{1,3}%\] |#\d+ |\d{4}[-/]\d\d[-/]\d\d[T ])/;
@@ -75,7 +76,7 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
       (prev?.length === line.length &&
         !prev.startsWith(line.slice(0, 8)) &&
         !(SAME_FORMAT.test(prev) && SAME_FORMAT.test(line)) &&
-        !INDENTED.test(line));
+        !(INDENTED.test(line) && INDENTED.test(prev)));
     if (!width && next.length !== line.length) return false;
     onlyEqualNext = !width;
   }
