@@ -135,16 +135,24 @@ export class ByteAutomaton {
     return { keywords: [...this.keywords], byteClass: [...this.byteClass], classes: this.classes, delta: this.delta, outputs: [...this.outputs] };
   }
 
-  /** A copy that can be silenced without touching this one. */
+  /**
+   * A copy that can be silenced without touching this one. The table (7 MB with today's keywords)
+   * is shared until the copy first silences a state: most logs never do, and a big one moves it
+   * into the wasm scanner's memory anyway, so copying it here up front only raised peak memory.
+   */
   clone(): ByteAutomaton {
     const copy = Object.create(ByteAutomaton.prototype) as ByteAutomaton;
-    return Object.assign(copy, this, { delta: this.delta.slice(), outputs: new Map(this.outputs) });
+    return Object.assign(copy, this, { outputs: new Map(this.outputs), sharedDelta: true });
   }
+
+  /** Whether `delta` is still another automaton's (see clone): copied before it is patched. */
+  private sharedDelta = false;
 
   /** Moves the transition table into `into` (the wasm scanner's memory); silencing then patches that copy. */
   moveDelta(into: Int32Array): void {
     into.set(this.delta);
     this.delta = into;
+    this.sharedDelta = false;
   }
 
   /** The keyword indexes that end in (pre-multiplied) state `t`. */
@@ -157,6 +165,10 @@ export class ByteAutomaton {
     const quiet = new Set<number>();
     for (const [t, list] of this.outputs) if (list.every(done)) quiet.add(t);
     if (quiet.size === 0) return;
+    if (this.sharedDelta) {
+      this.delta = this.delta.slice();
+      this.sharedDelta = false;
+    }
     const d = this.delta;
     for (let i = 0; i < d.length; i++) {
       const v = d[i]!;
