@@ -59,3 +59,30 @@ describe("the WebAssembly scan loop", () => {
     expect(got).toEqual(want);
   });
 });
+
+describe("a clone of the byte automaton", () => {
+  const found = (a: ByteAutomaton, text: string) => {
+    const out = new Set<number>();
+    a.keywordsIn(Buffer.from(text), out);
+    return [...out].sort();
+  };
+  it("shares its table until one side silences, and then neither changes the other", () => {
+    const keywords = ["no space left", "timed out", "denied"];
+    const source = new ByteAutomaton(keywords);
+    const line = "write: no space left on device; read timed out; denied";
+    const a = source.clone();
+    const b = source.clone();
+    expect(a.delta).toBe(source.delta); // shared, not copied up front
+    a.silence((k) => k === 0);
+    b.silence((k) => k === 1);
+    expect(a.delta).not.toBe(source.delta);
+    expect(found(source, line)).toEqual([0, 1, 2]);
+    expect(found(a, line)).toEqual([1, 2]);
+    expect(found(b, line)).toEqual([0, 2]);
+    // the source silencing after it was cloned copies its own table too
+    const c = source.clone();
+    source.silence((k) => k === 2);
+    expect(found(c, line)).toEqual([0, 1, 2]);
+    expect(found(source, line)).toEqual([0, 1]);
+  });
+});

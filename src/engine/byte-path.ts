@@ -385,11 +385,12 @@ export class ByteDiagnosis {
     this.plan = planFor(engine);
     // Each diagnosis silences keywords as it learns; the plan's automaton stays intact.
     this.auto = this.plan.automaton.clone();
-    // Blocks start small (a chat-sized log allocates little) and double up to the block size. 1 MB, not
+    // Blocks start small (a chat-sized log allocates little) and double up to the block size. 2 MB, not
     // more: each block's text is short-lived garbage, and larger blocks grow V8's young generation
-    // (8 MB blocks: 123 MB peak RSS on a 300 MB log, 2 MB: 105 MB, at the same speed; with 1 393
-    // keywords, 2 MB: 117.5 MB, 1 MB: 114 MB, the wasm slots shrinking with the block).
-    this.blockSize = opts.blockSize ?? 1024 * 1024;
+    // (8 MB blocks: 123 MB peak RSS on a 300 MB log, 2 MB: 105 MB, at the same speed). Not less either:
+    // the look-back reaches only the block before, and a log of long lines (a verbose C++ build's) must
+    // keep a failed step's output in reach (1 MB blocks made such a log leave for the string path).
+    this.blockSize = opts.blockSize ?? 2 * 1024 * 1024;
     this.cur = Buffer.allocUnsafe(Math.min(this.blockSize, 64 * 1024));
     this.prev = Buffer.allocUnsafe(0);
     let ring = 1;

@@ -191,11 +191,7 @@ function stepsClosedByVerdict(hits: Map<number, Hit[]>, marks: Array<{ at: numbe
 // and clock behind a platform's prefix (`app | 18:47:21 INFO[1231] Taking snapshot of files...`), and
 // kaniko's executor image named as what runs (Cloud Build's step, a pod's `image:`), not as a CI
 // runner's job image (GitLab's `Using Kubernetes executor with image …`: the job may fail before it builds).
-// Apptainer (Singularity) making an image from an OCI/Docker one, in its own log levels (`INFO:    Converting
-// OCI blobs to SIF format`, `FATAL:   While performing build: …`), and containers/image's copy lines, which
-// podman, buildah, skopeo and Apptainer all print (`Copying blob 33847f680f63 done`, `Writing manifest to
-// image destination`).
-const BUILDER_WORDS = /^(?:INFO|FATAL|ERROR|WARNING): +(?:Converting OCI blobs to SIF format|While performing build: |While making image from oci registry: |Unable to handle docker:\/\/|Fetching OCI image\.\.\.|Extracting OCI image\.\.\.)|^(?:Copying (?:blob|config) (?:sha256:)?[0-9a-f]{10,64}\b|Writing manifest to image destination$|Getting image source signatures$)|^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )|(?<!executor with image (?:[\w.:-]+\/){0,6})\bkaniko-project\/executor\b/;
+const BUILDER_WORDS = /^(?:\[\d+\/\d+\] )?STEP \d+(?:\/\d+)?: (?:FROM|RUN|COPY|ADD|WORKDIR|ENV|ARG|LABEL|USER|EXPOSE|CMD|ENTRYPOINT|COMMIT)\b|\bINFO\[\d{4,}\] (?:Taking snapshot of |Unpacking rootfs as cmd |Retrieving image manifest |Executing \d+ build triggers|Built cross stage deps|Pushing image to |Storing source image from )|(?<!executor with image (?:[\w.:-]+\/){0,6})\bkaniko-project\/executor\b/;
 // A Kubernetes pod's status names its container by the runtime's URI (`containerID:
 // containerd://3f2a…`, `Container ID:  docker://…`): a running pod, not a build or a pull. (No word
 // boundary after the id: a wrap the repair joined may glue the next field to it.)

@@ -142,6 +142,8 @@ export class ByteAutomaton {
    */
   clone(): ByteAutomaton {
     const copy = Object.create(ByteAutomaton.prototype) as ByteAutomaton;
+    // (both sides: whichever silences first copies, so neither ever patches the other's table)
+    this.sharedDelta = true;
     return Object.assign(copy, this, { outputs: new Map(this.outputs), sharedDelta: true });
   }
 
