@@ -51,6 +51,23 @@ describe("rejoining terminal wraps", () => {
     expect(rejoinWrapped(cmake).text).toBe(cmake);
   });
 
+  it("joins a PowerShell error message word-wrapped before its position line, with a blank", () => {
+    const paste = [
+      "Step 8/21 : RUN powershell -Command \"iex ((New-Object System.Net.WebClient).DownloadString('https://chocolatey.org/install.ps1'))\"",
+      "    Exception calling \"DownloadString\" with \"1\" argument(s): \"The remote name",
+      "    could not be resolved: 'chocolatey.org'\"",
+      "    At line:1 char:1",
+      "    + CategoryInfo          : NotSpecified: (:) [], MethodInvocationException",
+    ].join("\n");
+    const { text, joins } = rejoinWrapped(paste);
+    expect(text.split("\n")[1]).toBe("    Exception calling \"DownloadString\" with \"1\" argument(s): \"The remote name could not be resolved: 'chocolatey.org'\"");
+    expect(joins).toHaveLength(1);
+    // (no position line below: two lines that only look alike stay apart)
+    expect(rejoinWrapped(paste.split("\n").slice(0, 3).join("\n")).joins).toHaveLength(0);
+    const d = builtinEngine().diagnose(paste).diagnoses[0];
+    expect([d?.ruleId, d?.evidence[0]?.line]).toEqual(["network-failure", 2]);
+  });
+
   it("never joins a line that starts like a log line", () => {
     const eighty = "x".repeat(80);
     for (const next of ["#12 0.345 npm ERR!", "2024-05-01T10:00:00Z foo", "ERROR: failed", "=> [internal] load", "Step 2/9 : RUN x", "  indented", "", "npm WARN deprecated", "Caused by: java.net.SocketTimeoutException", "<--- Last few GCs --->"]) {

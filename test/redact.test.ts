@@ -8,6 +8,8 @@ const SECRETS: Array<[string, string]> = [
   ["authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="],
   ["Cookie: session=abcdef0123456789", "abcdef0123456789"],
   ["git clone https://oauth2:glpat-abcdefghijkl@gitlab.com/x/y.git", "glpat-abcdefghijkl"],
+  // (a path cleaning collapsed the URL's `//`: BuildKit's Dockerfile path under a Git context)
+  ["open /var/lib/docker/tmp/buildkit-mount1/https:/deploy:s3cr3tPassw0rd@git.example.com/org/app.git/Dockerfile: no such file", "s3cr3tPassw0rd"],
   ["token ghp_0123456789abcdefghijABCDEFGHIJ012345 leaked", "ghp_0123456789abcdefghijABCDEFGHIJ012345"],
   ["github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz"],
   ["SLACK=xoxb-1234567890-1234567890-abcdefghijklmnopqrstuvwx", "xoxb-1234567890-1234567890-abcdefghijklmnopqrstuvwx"],

@@ -26,7 +26,7 @@ import { HEADER_KEYWORDS, closesStep, headerKind, runningIn } from "./context.js
 import { DOCKER_WINDOW, RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
-import { MIN_WRAP, REPAIR_LIMIT, TERMINAL_WIDTHS, rejoinWrapped } from "./repair.js";
+import { MIN_WRAP, PS_POSITION, REPAIR_LIMIT, TERMINAL_WIDTHS, rejoinWrapped } from "./repair.js";
 import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
 import { WasmScanner, segmentStarts } from "./scan-wasm.js";
 import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
@@ -76,7 +76,9 @@ const SHRINKING = /[\x80-\xff\r\x1b]|\{"|&(?:lt|gt|amp|quot|#39);|<(?:http|mailt
 
 // Strings that prepareText rewrites (entities, Slack links, no-break space, Engine API JSON messages) or that the input
 // checks look for (NUL): a line holding one is decoded and prepared the string path's way.
-const TRIGGERS = ["&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "<http", "<mailto:", "\u00a0", "\u0000", '{"stream":', '{"status":', '{"error', '{"id":', '{"progressDetail":', '{"aux":'];
+// (and PowerShell's position line, `At line:1 char:1`: on a paste-sized log the string path may join the
+// error message above it, whose lines hold no keyword of their own)
+const TRIGGERS = ["&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "<http", "<mailto:", "\u00a0", "\u0000", '{"stream":', '{"status":', '{"error', '{"id":', '{"progressDetail":', '{"aux":', " char:"];
 
 interface MatcherPlan {
   /** Compiled on first use: a short log tries few matchers. */
@@ -375,6 +377,8 @@ export class ByteDiagnosis {
   private readonly headLines: string[] = [];
   private nonBlank = false;
   private sawNul = false;
+  /** A PowerShell position line (`At line:1 char:1`) was seen (see finish). */
+  private psPosition = false;
   private readonly rawHead: Buffer[] = [];
   private rawHeadLen = 0;
 
@@ -456,6 +460,7 @@ export class ByteDiagnosis {
     const repair = this.total <= REPAIR_LIMIT;
     if (!repair && this.mayShrink && this.total <= SHRINK_BYTES) throw new BailOut("over the repair limit in bytes, maybe not in characters");
     if (repair && this.chainEnd) throw new BailOut("a line ends in ': ' or ', ' (a chain or sentence a chat client may have wrapped)");
+    if (repair && this.psPosition) throw new BailOut("a PowerShell error view, whose message the string path may rejoin");
     // Conditions only accumulate, and the shadow's are a subset of the engine's: a `whenNot`
     // condition seen means the engine drops the matcher, so its run need not be read.
     for (const m of this.wholeRunHits) {
@@ -714,6 +719,7 @@ export class ByteDiagnosis {
       // A Slack link's label may run on to a later line: only the whole text can tell.
       if (/<(?:https?|mailto):/.test(raw) && raw.indexOf(">", raw.lastIndexOf("<")) === -1) throw new BailOut("a Slack link may span lines");
       if (prepared.includes("\u0000")) this.sawNul = true;
+      if (PS_POSITION.test(prepared)) this.psPosition = true;
       found = new Set();
       this.auto.keywordsIn(Buffer.from(prepared, "utf8"), found);
       for (const k of found) if (this.plan.keywords[k]!.trigger) found.delete(k);

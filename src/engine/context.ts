@@ -163,6 +163,8 @@ export class StepTracker {
   command?: string;
   /** The current command (or the log, before any command) gave a target platform (`--platform`, `platforms:`). */
   platformSeen = false;
+  /** DOCKER_DEFAULT_PLATFORM was set: every later command asks for a platform. */
+  defaultPlatform = false;
 
   /** A build finished (BUILD_DONE) and no step header came after it. */
   private built = false;
@@ -198,8 +200,9 @@ export class StepTracker {
     this.command = verb;
     this.current = undefined;
     this.built = false;
-    // A platform belongs to the command that asked for it (set again by its own --platform).
-    this.platformSeen = false;
+    // A platform belongs to the command that asked for it (set again by its own --platform), unless
+    // DOCKER_DEFAULT_PLATFORM asks for one for every command.
+    this.platformSeen = this.defaultPlatform;
   }
 
   /** An unnumbered step header (error box, tty view, classic builder) is open. */

@@ -434,6 +434,12 @@ export const PROBES: Probe[] = [
   }),
   probe(["platforms:"], /^\s*platforms:\s*([\w/,. -]+)$/i, (m, s) => setPlatforms(s, m[1]?.replace(/\s+/g, ""))),
   probe(["--platform"], /--platform[= ]([\w/,.-]+)/i, (m, s) => setPlatforms(s, m[1])),
+  // Docker's own variable for the platform every later command asks for (`export DOCKER_DEFAULT_PLATFORM=linux/arm64`,
+  // `DOCKER_DEFAULT_PLATFORM=linux/amd64 docker compose up`): it outlasts the command it was seen with.
+  probe(["docker_default_platform="], /\bDOCKER_DEFAULT_PLATFORM=["']?([\w/,.-]+)/, (m, s) => {
+    setPlatforms(s, m[1]);
+    if (s.steps.platformSeen) s.steps.defaultPlatform = true;
+  }),
   // BuildKit names each step after its platform only when the build was given platforms
   // (`#15 [linux/arm64 build 4/4] RUN ...`): a pasted step is then an explicit-platform one too.
   // Idempotent once seen (a build names every step this way): the byte path then stops keeping

@@ -204,14 +204,14 @@ const TURBO_PREFIX = /^(?:@[\w.-]{1,60}\/[\w.-]{1,80}|(?!(?:ERROR|FATAL|WARN|WAR
 const CARGO_WARNING = /^\s*cargo:warning=(?=\S)/;
 // A workspace runner's prefix on a BuildKit line: pnpm's recursive run (`apps/ws docker:build: #24 …`,
 // any script) and turbo's (`web:docker-build: #24 …`). Only before `#N `, so nothing else is touched.
-const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) [\w:.-]{1,40}|[\w@./-]{1,80}:[\w:.-]{1,40}): (?=#\d+ (?:\d+\.\d{0,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
+const WORKSPACE_BEFORE_STEP = /^(?:(?:\.|(?:\.\.?\/)?[\w.@+()-]+(?:\/[\w.@+()-]+){1,6}) [\w:.-]{1,40}|[\w@./-]{1,80}:[\w:.-]{1,40}): (?=#\d+ (?:\d+\.\d{1,3} |[1-9]\d{3}\. |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
 // A log viewer's own line numbers, copied with the log (`7388 #21 24.79 ➤ YN0001: …`): only before
 // BuildKit's own lines, as the workspace prefix above.
-const VIEWER_LINE_NUMBER = /^\d{1,7} {1,3}(?=#\d+ (?:\d+\.\d{0,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
+const VIEWER_LINE_NUMBER = /^\d{1,7} {1,3}(?=#\d+ (?:\d+\.\d{1,3} |[1-9]\d{3}\. |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
 // A deploy tool's or CI's own time before each of BuildKit's lines (Coolify's `2025-Jan-21
 // 16:19:54.794393 #13 80.74 …`, a `[16:19:54]`, an ISO time with a space or a zone): as above,
 // only before BuildKit's own shapes.
-const TIMESTAMP_BEFORE_STEP = /^\[?(?:\d{4}-(?:\d\d|[A-Z][a-z]{2})-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d))?\]? {1,3}(?=#\d+ (?:\d+\.\d{0,3} |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
+const TIMESTAMP_BEFORE_STEP = /^\[?(?:\d{4}-(?:\d\d|[A-Z][a-z]{2})-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d))?\]? {1,3}(?=#\d+ (?:\d+\.\d{1,3} |[1-9]\d{3}\. |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) ))/;
 // Compose prefixes each container's output with its name: `web-1  | ` (v2), `web_1  | ` (v1), or
 // the service's `container_name:` as it is (`flaresolverr    | `, no replica number).
 // Stripped so line-anchored wordings still match; not a sign of Docker output (it is the app's).

@@ -20,6 +20,9 @@
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
 //      a compose service's `app-1  |`); when only M's equal length says L was wrapped, the same
 //      eight characters without a blank are enough (one message printed twice).
+// A PowerShell error message (its `Exception calling "X" with "N" argument(s): "` or `Cmdlet-Name : ` head)
+// that runs on until its `At line:N char:N` position line is one message word-wrapped at the console's
+// width: its lines are joined with a blank (PS_POSITION below).
 // Only texts up to REPAIR_LIMIT are repaired: hard wraps come from terminal and chat pastes,
 // never from CI log files, and the pass stays off the path of large logs. The byte path
 // (byte-path.ts) does not repair: on a log that small with a line ending in `: ` it gives the log
@@ -97,6 +100,28 @@ export interface Repaired {
   joins: number[];
 }
 
+// PowerShell's error view: the message (`Exception calling "DownloadString" with "1" argument(s): "The remote
+// name could not be resolved: 'chocolatey.org'"`, `Invoke-WebRequest : Unable to connect to the remote server`)
+// word-wrapped at the console's width, then its position line (`At line:1 char:1`, `At C:\build.ps1:12 char:5`).
+export const PS_POSITION = /^\s*At (?:line:\d{1,6}|\S[^\n]{0,300}:\d{1,6}) char:\d{1,6}\s*$/;
+const PS_MESSAGE_HEAD = /^\s*(?:Exception calling "[^"\n]{1,100}" with "\d{1,3}" argument\(s\): "|[A-Z][a-z]{1,20}-[A-Z][A-Za-z]{1,40} : \S)/;
+/** How many lines a PowerShell message may be wrapped over. */
+const PS_MESSAGE_LINES = 6;
+
+/** Line indexes whose break to the next line is inside a wrapped PowerShell error message (joined with a blank). */
+function powerShellWraps(lines: string[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 2; i < lines.length; i++) {
+    if (!PS_POSITION.test(lines[i]!)) continue;
+    for (let j = i - 2; j >= Math.max(0, i - PS_MESSAGE_LINES); j--) {
+      if (!PS_MESSAGE_HEAD.test(lines[j]!)) continue;
+      for (let k = j; k < i - 1; k++) out.add(k);
+      break;
+    }
+  }
+  return out;
+}
+
 /** Joins hard-wrapped lines; `joins` lets evidence keep the line numbers of the paste. */
 export function rejoinWrapped(text: string): Repaired {
   if (text.length > REPAIR_LIMIT || !text.includes("\n")) return { text, joins: [] };
@@ -107,9 +132,15 @@ export function rejoinWrapped(text: string): Repaired {
   let current = lines[0]!;
   let prevPhysical: string | undefined;
   let lastPhysical = lines[0]!;
+  const powerShell = text.includes(" char:") ? powerShellWraps(lines) : undefined;
   for (let i = 1; i < lines.length; i++) {
     const next = lines[i]!;
-    if (isWrapBreak(prevPhysical, lastPhysical, next)) {
+    if (powerShell?.has(i - 1)) {
+      // (a word wrap: the blank it broke at is gone, and the paste may indent every line alike)
+      const rest = next.trimStart();
+      current = `${current.trimEnd()} ${rest}`;
+      joins.push(offset + current.length - rest.length);
+    } else if (isWrapBreak(prevPhysical, lastPhysical, next)) {
       if (PANE_EDGE.test(current)) current = current.slice(0, -1);
       current += next;
       joins.push(offset + current.length - next.length);
