@@ -2,6 +2,7 @@
 // placeholders and redactions read as tokens.
 import { describe, expect, it } from "vitest";
 import { isWrapBreak, rejoinWrapped, tokenizePlaceholders } from "../src/engine/repair.js";
+import { redact } from "../src/redact/secrets.js";
 import { builtinEngine } from "./helpers/engine.js";
 
 const wrapAt = (line: string, width: number) => line.match(new RegExp(`.{1,${width}}`, "g"))!.join("\n");
@@ -66,6 +67,30 @@ describe("rejoining terminal wraps", () => {
     expect(rejoinWrapped(paste.split("\n").slice(0, 3).join("\n")).joins).toHaveLength(0);
     const d = builtinEngine().diagnose(paste).diagnoses[0];
     expect([d?.ruleId, d?.evidence[0]?.line]).toEqual(["network-failure", 2]);
+  });
+
+  it("joins no PowerShell message across a prompt, a one-line message or a header that is no cmdlet", () => {
+    const prompts = [
+      "Remove-Item : Cannot find path 'C:\\app\\out' because it does not exist.",
+      "At line:1 char:1",
+      "PS C:\\app> docker build -t app .",
+      "ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory",
+      "PS C:\\app> Get-Item .\\out",
+      "Get-Item : Cannot find path",
+      "At line:1 char:1",
+    ].join("\n");
+    expect(rejoinWrapped(prompts).joins).toHaveLength(0);
+    expect(builtinEngine().diagnose(prompts).diagnoses[0]?.evidence[0]?.line).toBe(4);
+    expect(rejoinWrapped("HTTP/1.1 429 Too Many Requests\nRetry-After : 120\nsomething else\nAt line:1 char:1").joins).toHaveLength(0);
+  });
+
+  it("joins a URL PowerShell cut at the console's width without a blank, so its password is still masked", () => {
+    const first = `${"Invoke-WebRequest : Unable to connect to the remote server ".padEnd(120 - "https://deploy:s3cr3tPa".length, "x")}https://deploy:s3cr3tPa`;
+    expect(first).toHaveLength(120);
+    const text = [first, "ssw0rd@nexus.example.com/repository/app", "At line:1 char:1"].join("\n");
+    const joined = rejoinWrapped(text).text.split("\n")[0]!;
+    expect(joined).toContain("https://deploy:s3cr3tPassw0rd@nexus.example.com/");
+    expect(redact(joined)).not.toContain("s3cr3tPa");
   });
 
   it("never joins a line that starts like a log line", () => {

@@ -50,6 +50,14 @@ describe("rule files", () => {
     expect(msg).toMatch(/field match\.any\[0\]: regular expression can backtrack catastrophically/);
   });
 
+  it("refuse two variants of one name, naming the file and the field", () => {
+    const v = { name: "same", match: { keywords: ["boom"], any: ["boom (?<thing>\\w+)"] } };
+    const msg = loadError(ruleDir({ "twice.yaml": ruleData("twice", { match: undefined, variants: [v, v] }) }));
+    expect(msg).toMatch(/twice\.yaml/);
+    expect(msg).toMatch(/variants(?:\[1\]|\.1)\.name/);
+    expect(msg).toMatch(/used twice/);
+  });
+
   it("refuse duplicate ids and unknown ids in unless", () => {
     expect(loadError(ruleDir({ "a.yml": ruleData("dup"), "dup.yaml": ruleData("dup") }))).toMatch(/duplicates the id of/);
     const dir = ruleDir({ "lonely.yaml": ruleData("lonely", { match: { keywords: ["boom"], any: ["boom"], unless: ["nobody"] } }) });

@@ -127,7 +127,9 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
   // The Docker Engine's own API (`https://host:2376/v1.24/images/create`, versioned `/v1.NN/`; a
   // registry's is `/v2/`): a TLS or connect error there, unless the line also names a registry
   // request the daemon was relaying, is between the CLI and its daemon.
-  [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b/i, "daemon-api"],
+  // (and docker-machine checking its daemon's certificate: `Error checking TLS connection: … There was an error
+  // validating certificates for host "192.168.99.100:2376": x509: …`)
+  [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b|\bError checking TLS connection: |\berror validating certificates for host "/i, "daemon-api"],
   // kubectl, Helm and anything on client-go talking to its cluster's API server (`Unable to connect to
   // the server: x509: …`, `The connection to the server host:6443 was refused`, Helm's `Kubernetes
   // cluster unreachable: `, kubectl's `unable to recognize "x.yaml": Get …` and `failed to download

@@ -434,11 +434,21 @@ export const PROBES: Probe[] = [
   }),
   probe(["platforms:"], /^\s*platforms:\s*([\w/,. -]+)$/i, (m, s) => setPlatforms(s, m[1]?.replace(/\s+/g, ""))),
   probe(["--platform"], /--platform[= ]([\w/,.-]+)/i, (m, s) => setPlatforms(s, m[1])),
-  // Docker's own variable for the platform every later command asks for (`export DOCKER_DEFAULT_PLATFORM=linux/arm64`,
-  // `DOCKER_DEFAULT_PLATFORM=linux/amd64 docker compose up`): it outlasts the command it was seen with.
-  probe(["docker_default_platform="], /\bDOCKER_DEFAULT_PLATFORM=["']?([\w/,.-]+)/, (m, s) => {
-    setPlatforms(s, m[1]);
-    if (s.steps.platformSeen) s.steps.defaultPlatform = true;
+  // Docker's own variable for the platform a command asks for: exported (or set in cmd or PowerShell) on a
+  // line of its own, it holds for every later command until unset; as a prefix
+  // (`DOCKER_DEFAULT_PLATFORM=linux/amd64 docker compose up`), for that command only. (Not an env dump's line,
+  // nor prose that mentions it.)
+  probe(["docker_default_platform"], /^(?:(?:\[[^\]\n]{1,80}\]|PS [^>\n]{1,80}|\S{0,80})[$#>] )?(?:(export |set )|\$env:|(unset ))?DOCKER_DEFAULT_PLATFORM(?:\s*=\s*["']?([\w/,.-]+)["']?(\s*$| (?:sudo )?docker(?:-compose)?\b))?/, (m, s) => {
+    if (m[2]) {
+      s.steps.defaultPlatform = false;
+      return;
+    }
+    if (!m[3] || m[4] === undefined) return;
+    const lasting = m[4].trim() === "";
+    // (a bare assignment with nothing after it is an env dump's line unless exported or set)
+    if (lasting && !m[1] && !m[0].includes("$env:")) return;
+    setPlatforms(s, m[3]);
+    if (lasting && s.steps.platformSeen) s.steps.defaultPlatform = true;
   }),
   // BuildKit names each step after its platform only when the build was given platforms
   // (`#15 [linux/arm64 build 4/4] RUN ...`): a pasted step is then an explicit-platform one too.

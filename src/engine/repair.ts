@@ -104,22 +104,42 @@ export interface Repaired {
 // name could not be resolved: 'chocolatey.org'"`, `Invoke-WebRequest : Unable to connect to the remote server`)
 // word-wrapped at the console's width, then its position line (`At line:1 char:1`, `At C:\build.ps1:12 char:5`).
 export const PS_POSITION = /^\s*At (?:line:\d{1,6}|\S[^\n]{0,300}:\d{1,6}) char:\d{1,6}\s*$/;
-const PS_MESSAGE_HEAD = /^\s*(?:Exception calling "[^"\n]{1,100}" with "\d{1,3}" argument\(s\): "|[A-Z][a-z]{1,20}-[A-Z][A-Za-z]{1,40} : \S)/;
+// (a cmdlet's name is an approved verb and a noun: `Invoke-WebRequest : …`; an HTTP header's `Retry-After : 120` is none)
+const PS_MESSAGE_HEAD =
+  /^\s*(?:Exception calling "[^"\n]{1,100}" with "\d{1,3}" argument\(s\): "|(?:Add|Clear|Copy|Expand|Export|Get|Import|Install|Invoke|Join|Move|New|Out|Push|Register|Remove|Rename|Resolve|Restart|Save|Select|Set|Start|Stop|Test|Uninstall|Update|Wait|Write)-[A-Z][A-Za-z]{1,40} : \S)/;
+/** A line the message cannot run on over: another position line, the error record's `+ …` lines, a prompt. */
+const PS_NOT_MESSAGE = /^\s*(?:\+ |PS [^>\n]{1,80}> |At (?:line:)?\S)|^(?:\[[^\]\n]{1,80}\]|\S{0,80})[$#] /;
 /** How many lines a PowerShell message may be wrapped over. */
 const PS_MESSAGE_LINES = 6;
 
-/** Line indexes whose break to the next line is inside a wrapped PowerShell error message (joined with a blank). */
+/** Line indexes whose break to the next line is inside a wrapped PowerShell error message. */
 function powerShellWraps(lines: string[]): Set<number> {
   const out = new Set<number>();
   for (let i = 2; i < lines.length; i++) {
     if (!PS_POSITION.test(lines[i]!)) continue;
-    for (let j = i - 2; j >= Math.max(0, i - PS_MESSAGE_LINES); j--) {
-      if (!PS_MESSAGE_HEAD.test(lines[j]!)) continue;
-      for (let k = j; k < i - 1; k++) out.add(k);
-      break;
+    for (let j = i - 1; j >= Math.max(0, i - PS_MESSAGE_LINES); j--) {
+      const line = lines[j]!;
+      if (PS_MESSAGE_HEAD.test(line)) {
+        // (a message on one line, right above its position, has nothing to join)
+        for (let k = j; k < i - 1; k++) out.add(k);
+        break;
+      }
+      if (PS_NOT_MESSAGE.test(line) || line.trim() === "") break;
     }
   }
   return out;
+}
+
+/**
+ * PowerShell wraps a message at word boundaries, dropping the blank it broke at, but cuts a word longer
+ * than the console (a URL) at the console's width: `physical` (the line as pasted) that wide is joined to
+ * `next` without a blank, any other with one.
+ */
+function powerShellJoin(current: string, physical: string, next: string): string {
+  const rest = next.trimStart();
+  const indent = physical.length - physical.trimStart().length;
+  const full = TERMINAL_WIDTHS.has(physical.length) || TERMINAL_WIDTHS.has(physical.length - indent);
+  return full ? `${current}${rest}` : `${current.trimEnd()} ${rest}`;
 }
 
 /** Joins hard-wrapped lines; `joins` lets evidence keep the line numbers of the paste. */
@@ -136,10 +156,9 @@ export function rejoinWrapped(text: string): Repaired {
   for (let i = 1; i < lines.length; i++) {
     const next = lines[i]!;
     if (powerShell?.has(i - 1)) {
-      // (a word wrap: the blank it broke at is gone, and the paste may indent every line alike)
-      const rest = next.trimStart();
-      current = `${current.trimEnd()} ${rest}`;
-      joins.push(offset + current.length - rest.length);
+      // (the paste may indent every line alike: the next line's indentation goes)
+      current = powerShellJoin(current, lastPhysical, next);
+      joins.push(offset + current.length - next.trimStart().length);
     } else if (isWrapBreak(prevPhysical, lastPhysical, next)) {
       if (PANE_EDGE.test(current)) current = current.slice(0, -1);
       current += next;

@@ -183,6 +183,12 @@ export const ruleSchema = z
     if (!rule.match && !rule.variants) {
       ctx.addIssue({ code: "custom", path: ["match"], message: "a rule needs `match` or `variants`" });
     }
+    // (examples and answers name a variant: two of one name would make either ambiguous)
+    const seen = new Set<string>();
+    rule.variants?.forEach((v, i) => {
+      if (seen.has(v.name)) ctx.addIssue({ code: "custom", path: ["variants", i, "name"], message: `variant name "${v.name}" is used twice` });
+      seen.add(v.name);
+    });
   });
 
 export type RuleFile = z.infer<typeof ruleSchema>;
