@@ -167,6 +167,8 @@ export class StepTracker {
   platformSeen = false;
   /** DOCKER_DEFAULT_PLATFORM was set: every later command asks for a platform. */
   defaultPlatform = false;
+  /** A `DOCKER_DEFAULT_PLATFORM=…` prefix on the line of the command about to start. */
+  prefixPlatform = false;
 
   /** A build finished (BUILD_DONE) and no step header came after it. */
   private built = false;
@@ -204,7 +206,8 @@ export class StepTracker {
     this.built = false;
     // A platform belongs to the command that asked for it (set again by its own --platform), unless
     // DOCKER_DEFAULT_PLATFORM asks for one for every command.
-    this.platformSeen = this.defaultPlatform;
+    this.platformSeen = this.defaultPlatform || this.prefixPlatform;
+    this.prefixPlatform = false;
   }
 
   /** An unnumbered step header (error box, tty view, classic builder) is open. */

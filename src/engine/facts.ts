@@ -209,6 +209,12 @@ function flagValue(words: string[], i: number, name: string): [string | undefine
   return [words[i + 1], i + 1];
 }
 
+// `export DOCKER_DEFAULT_PLATFORM=linux/arm64` (after a prompt, a shell trace's `+ `, cmd's `C:\app>`), `set …`,
+// PowerShell's `$env:DOCKER_DEFAULT_PLATFORM = "…"`, `unset …`, a prefix before a docker command, or a GitHub
+// Actions step's env block (`  DOCKER_DEFAULT_PLATFORM: linux/arm64`)
+const DEFAULT_PLATFORM =
+  /^\s*DOCKER_DEFAULT_PLATFORM: ([\w/,.-]+)\s*$|^(?:(?:\[[^\]\n]{1,80}\]|PS [^>\n]{1,80}|\S{0,80})[$#>] ?|\+ )?(?:(export |set )|\$env:|(unset )|(?:sudo |env )+)?DOCKER_DEFAULT_PLATFORM(?:\s*=\s*["']?([\w/,.-]*)["']?(\s*(?:$|&&|;|#)| (?:sudo )?docker(?:-compose)?\b))?/;
+
 function setPlatforms(state: FactState, value: string | undefined): void {
   const v = value?.replace(/[",]+$/, "").replace(/^"/, "");
   if (!v || !PLATFORM_LIST.test(v)) return;
@@ -434,21 +440,32 @@ export const PROBES: Probe[] = [
   }),
   probe(["platforms:"], /^\s*platforms:\s*([\w/,. -]+)$/i, (m, s) => setPlatforms(s, m[1]?.replace(/\s+/g, ""))),
   probe(["--platform"], /--platform[= ]([\w/,.-]+)/i, (m, s) => setPlatforms(s, m[1])),
-  // Docker's own variable for the platform a command asks for: exported (or set in cmd or PowerShell) on a
-  // line of its own, it holds for every later command until unset; as a prefix
-  // (`DOCKER_DEFAULT_PLATFORM=linux/amd64 docker compose up`), for that command only. (Not an env dump's line,
-  // nor prose that mentions it.)
-  probe(["docker_default_platform"], /^(?:(?:\[[^\]\n]{1,80}\]|PS [^>\n]{1,80}|\S{0,80})[$#>] )?(?:(export |set )|\$env:|(unset ))?DOCKER_DEFAULT_PLATFORM(?:\s*=\s*["']?([\w/,.-]+)["']?(\s*$| (?:sudo )?docker(?:-compose)?\b))?/, (m, s) => {
-    if (m[2]) {
+  // Docker's own variable for the platform a command asks for: exported (or set in cmd or PowerShell, or in a
+  // GitHub Actions step's `env:` block) on a line of its own, it holds for every later command until unset or
+  // emptied; as a prefix (`DOCKER_DEFAULT_PLATFORM=linux/amd64 docker compose up`, after `sudo` or `env`), for
+  // that command only. (Not an env dump's line, nor prose that mentions it.)
+  probe(["docker_default_platform"], DEFAULT_PLATFORM, (m, s) => {
+    const [, envBlock, exported, unset, value, after] = m;
+    if (envBlock !== undefined) {
+      setPlatforms(s, envBlock);
+      if (s.steps.platformSeen) s.steps.defaultPlatform = true;
+      return;
+    }
+    if (unset || (exported && value === "")) {
       s.steps.defaultPlatform = false;
       return;
     }
-    if (!m[3] || m[4] === undefined) return;
-    const lasting = m[4].trim() === "";
+    if (!value || after === undefined) return;
+    if (/docker/.test(after)) {
+      // the command on this line starts after its prefix: newCommand picks the platform up
+      s.steps.prefixPlatform = true;
+      setPlatforms(s, value);
+      return;
+    }
     // (a bare assignment with nothing after it is an env dump's line unless exported or set)
-    if (lasting && !m[1] && !m[0].includes("$env:")) return;
-    setPlatforms(s, m[3]);
-    if (lasting && s.steps.platformSeen) s.steps.defaultPlatform = true;
+    if (!exported && !m[0].includes("$env:")) return;
+    setPlatforms(s, value);
+    if (s.steps.platformSeen) s.steps.defaultPlatform = true;
   }),
   // BuildKit names each step after its platform only when the build was given platforms
   // (`#15 [linux/arm64 build 4/4] RUN ...`): a pasted step is then an explicit-platform one too.

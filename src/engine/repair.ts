@@ -138,7 +138,9 @@ function powerShellWraps(lines: string[]): Set<number> {
 function powerShellJoin(current: string, physical: string, next: string): string {
   const rest = next.trimStart();
   const indent = physical.length - physical.trimStart().length;
-  const full = TERMINAL_WIDTHS.has(physical.length) || TERMINAL_WIDTHS.has(physical.length - indent);
+  // (and a line that ends inside a URL: the console cut it whatever its width, and a blank in it would hide its
+  // credentials from the masking)
+  const full = TERMINAL_WIDTHS.has(physical.length) || TERMINAL_WIDTHS.has(physical.length - indent) || /:\/\/\S*$/.test(physical);
   return full ? `${current}${rest}` : `${current.trimEnd()} ${rest}`;
 }
 
