@@ -552,3 +552,37 @@ describe("sameStep in BuildKit's tty view: only the timed lines are the step's",
     expect(builtinEngine().diagnose(log).diagnoses.filter((d) => d.ruleId === "run-step-failed" && d.confidence !== "low")).toEqual([]);
   });
 });
+
+describe("DOCKER_DEFAULT_PLATFORM as the platform a command asks for", () => {
+  const run = "$ docker run --rm myorg/tool:latest\nexec /usr/local/bin/tool: exec format error";
+  const top = (log: string) => builtinEngine().diagnose(log).diagnoses[0];
+  it("exported on a line of its own: every later command asks for it", () => {
+    expect(top(`$ export DOCKER_DEFAULT_PLATFORM=linux/arm64\n${run}`)?.ruleId).toBe("qemu-binfmt-missing");
+    expect(top(`+ export DOCKER_DEFAULT_PLATFORM=linux/arm64 # M1\n${run}`)?.ruleId).toBe("qemu-binfmt-missing");
+  });
+  it("as a prefix: only the command on its line, whichever command that is", () => {
+    expect(top("$ DOCKER_DEFAULT_PLATFORM=linux/arm64 docker run --rm myorg/tool:latest\nexec /usr/local/bin/tool: exec format error")?.ruleId).toBe("qemu-binfmt-missing");
+    expect(top(`$ DOCKER_DEFAULT_PLATFORM=linux/amd64 docker pull myorg/tool:latest\n${run}`)?.ruleId).toBe("exec-format-error");
+    expect(top(`$ DOCKER_DEFAULT_PLATFORM=linux/amd64 docker buildx create --use\n${run}`)?.ruleId).toBe("exec-format-error");
+  });
+  it("not when unset or emptied, nor from an env dump, prose or a Compose environment entry", () => {
+    expect(top(`$ export DOCKER_DEFAULT_PLATFORM=linux/arm64\n$ unset DOCKER_DEFAULT_PLATFORM\n${run}`)?.ruleId).toBe("exec-format-error");
+    expect(top(`$ export DOCKER_DEFAULT_PLATFORM=linux/arm64\n$ export DOCKER_DEFAULT_PLATFORM=\n${run}`)?.ruleId).toBe("exec-format-error");
+    expect(top(`DOCKER_DEFAULT_PLATFORM=linux/arm64\n${run}`)?.ruleId).toBe("exec-format-error");
+    expect(top(`Tip: set DOCKER_DEFAULT_PLATFORM=linux/arm64 if you are on an M1 mac.\n${run}`)?.ruleId).toBe("exec-format-error");
+    expect(top(`    environment:\n      DOCKER_DEFAULT_PLATFORM: linux/arm64\n${run}`)?.ruleId).toBe("exec-format-error");
+  });
+});
+
+describe("a build tool's warning level", () => {
+  it("is dropped from the line and remembered, so a failure the tool went on past is not the answer", () => {
+    expect(cleanLine("[WARNING] Cannot run program \"docker-credential-desktop\": error=2").warnLevel).toBe(true);
+    const log = [
+      "[WARNING] The system does not have docker-credential-desktop CLI",
+      '[WARNING]   Caused by: Cannot run program "docker-credential-desktop": error=2, No such file or directory',
+      "[ERROR] Failed to execute goal com.google.cloud.tools:jib-maven-plugin:3.4.0:build: Build image failed",
+    ].join("\n");
+    expect(builtinEngine().diagnose(log).diagnoses.map((d) => d.ruleId)).not.toContain("credential-helper-failed");
+    expect(builtinEngine().diagnose(log.replace(/\[WARNING\]/g, "[ERROR]")).diagnoses[0]?.ruleId).toBe("credential-helper-failed");
+  });
+});

@@ -246,6 +246,7 @@ export class StepTracker {
     if (clean.service && !clean.timed && clean.step === undefined) out.add("container-start");
     if (this.platformSeen) out.add("explicit-platform");
     if (clean.errorLevel) out.add("error-level");
+    if (clean.warnLevel) out.add("warning-level");
     return out;
   }
 }

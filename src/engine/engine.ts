@@ -296,6 +296,8 @@ export class RuleEngine {
       state.offset = line.start;
       if (clean.github) state.conditions.add("github-actions");
       state.lineDocker = false;
+      // (a `DOCKER_DEFAULT_PLATFORM=…` prefix is for the command on its own line only)
+      state.steps.prefixPlatform = false;
       if (clean.step !== undefined || clean.timed) state.markDocker();
       if (!clean.text) continue;
       // Probes and step headers first, so a hit on this very line sees what it says.

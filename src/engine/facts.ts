@@ -210,10 +210,10 @@ function flagValue(words: string[], i: number, name: string): [string | undefine
 }
 
 // `export DOCKER_DEFAULT_PLATFORM=linux/arm64` (after a prompt, a shell trace's `+ `, cmd's `C:\app>`), `set …`,
-// PowerShell's `$env:DOCKER_DEFAULT_PLATFORM = "…"`, `unset …`, a prefix before a docker command, or a GitHub
-// Actions step's env block (`  DOCKER_DEFAULT_PLATFORM: linux/arm64`)
+// PowerShell's `$env:DOCKER_DEFAULT_PLATFORM = "…"`, `unset …`, or a prefix before a docker command. (Not an
+// Actions step's `env:` block, which holds for that step only, nor a Compose `environment:` entry, the container's.)
 const DEFAULT_PLATFORM =
-  /^\s*DOCKER_DEFAULT_PLATFORM: ([\w/,.-]+)\s*$|^(?:(?:\[[^\]\n]{1,80}\]|PS [^>\n]{1,80}|\S{0,80})[$#>] ?|\+ )?(?:(export |set )|\$env:|(unset )|(?:sudo |env )+)?DOCKER_DEFAULT_PLATFORM(?:\s*=\s*["']?([\w/,.-]*)["']?(\s*(?:$|&&|;|#)| (?:sudo )?docker(?:-compose)?\b))?/;
+  /^(?:(?:\[[^\]\n]{1,80}\]|PS [^>\n]{1,80}|\S{0,80})[$#>] ?|\+ )?(?:(export |set )|\$env:|(unset )|(?:sudo |env )+)?DOCKER_DEFAULT_PLATFORM(?:\s*=\s*["']?([\w/,.-]*)["']?(\s*(?:$|&&|;|#)| (?:sudo )?docker(?:-compose)?\b))?/;
 
 function setPlatforms(state: FactState, value: string | undefined): void {
   const v = value?.replace(/[",]+$/, "").replace(/^"/, "");
@@ -440,18 +440,12 @@ export const PROBES: Probe[] = [
   }),
   probe(["platforms:"], /^\s*platforms:\s*([\w/,. -]+)$/i, (m, s) => setPlatforms(s, m[1]?.replace(/\s+/g, ""))),
   probe(["--platform"], /--platform[= ]([\w/,.-]+)/i, (m, s) => setPlatforms(s, m[1])),
-  // Docker's own variable for the platform a command asks for: exported (or set in cmd or PowerShell, or in a
-  // GitHub Actions step's `env:` block) on a line of its own, it holds for every later command until unset or
-  // emptied; as a prefix (`DOCKER_DEFAULT_PLATFORM=linux/amd64 docker compose up`, after `sudo` or `env`), for
+  // Docker's own variable for the platform a command asks for: exported (or set in cmd or PowerShell) on a line
+  // of its own, it holds for every later command until unset or emptied; as a prefix (`DOCKER_DEFAULT_PLATFORM=linux/amd64 docker compose up`, after `sudo` or `env`), for
   // that command only. (Not an env dump's line, nor prose that mentions it.)
   probe(["docker_default_platform"], DEFAULT_PLATFORM, (m, s) => {
-    const [, envBlock, exported, unset, value, after] = m;
-    if (envBlock !== undefined) {
-      setPlatforms(s, envBlock);
-      if (s.steps.platformSeen) s.steps.defaultPlatform = true;
-      return;
-    }
-    if (unset || (exported && value === "")) {
+    const [, exported, unset, value, after] = m;
+    if (unset || ((exported || m[0].includes("$env:")) && value === "")) {
       s.steps.defaultPlatform = false;
       return;
     }

@@ -252,6 +252,8 @@ export interface CleanLine {
   service?: boolean;
   /** The line carried a build tool's `[ERROR]` level (Maven, opam, sbt), stripped from `text`. */
   errorLevel?: boolean;
+  /** The line carried a build tool's `[WARNING]` / `[WARN]` level, stripped from `text`: what the tool went on past. */
+  warnLevel?: boolean;
   /** The line opened with the classic builder's red tint for a RUN step's stderr (`[91m`). */
   stepStderr?: boolean;
 }
@@ -320,6 +322,7 @@ export function cleanLine(raw: string): CleanLine {
   else if (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) text = text.replace(VIEWER_LINE_NUMBER, "");
   // (Python's logging at ERROR or CRITICAL is the program's own verdict on the line, as `[ERROR]` is)
   const errorLevel = (level !== null && /^\[error\]/i.test(level[0])) || (pyLevel !== null && /^(?:ERROR|CRITICAL):/.test(pyLevel[0]));
+  const warnLevel = level !== null && /^\[warn(?:ing)?\]/i.test(level[0]);
   const bk = BUILDKIT_STEP.exec(text);
   if (bk) {
     text = text.slice(bk[0].length).replace(PNPM_PREFIX, "").replace(PIPENV_RELAY, "").replace(TURBO_PREFIX, "").replace(CARGO_WARNING, "");
@@ -332,6 +335,7 @@ export function cleanLine(raw: string): CleanLine {
       if (text.startsWith("```")) text = "";
       const timedOut: CleanLine = { text: text.trim(), timed: true, github };
       if (errorLevel) timedOut.errorLevel = true;
+      if (warnLevel) timedOut.warnLevel = true;
       if (stepStderr) timedOut.stepStderr = true;
       return timedOut;
     }
@@ -342,6 +346,7 @@ export function cleanLine(raw: string): CleanLine {
   const out: CleanLine = bk ? { text: text.trim(), step: Number(bk[1]), timed: bk[2] !== undefined, github } : { text: text.trim(), github };
   if (service) out.service = true;
   if (errorLevel) out.errorLevel = true;
+  if (warnLevel) out.warnLevel = true;
   // (Compose v1 colours a service's prefix with the same bright red: a running container's line)
   if (stepStderr && !service) out.stepStderr = true;
   return out;

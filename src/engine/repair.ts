@@ -140,7 +140,7 @@ function powerShellJoin(current: string, physical: string, next: string): string
   const indent = physical.length - physical.trimStart().length;
   // (and a line that ends inside a URL: the console cut it whatever its width, and a blank in it would hide its
   // credentials from the masking)
-  const full = TERMINAL_WIDTHS.has(physical.length) || TERMINAL_WIDTHS.has(physical.length - indent) || /:\/\/\S*$/.test(physical);
+  const full = TERMINAL_WIDTHS.has(physical.length) || TERMINAL_WIDTHS.has(physical.length - indent) || /(?:\b[a-z][a-z0-9+.-]{1,20}:\/{0,2}|:\/\/\S*)$/i.test(physical);
   return full ? `${current}${rest}` : `${current.trimEnd()} ${rest}`;
 }
 

@@ -45,7 +45,7 @@ const PATTERNS: SecretPattern[] = [
   { name: "api-key-header", re: /(?<keep>\b(?:x-api-key|api-key|x-auth-token|private-token|job-token|x-gitlab-token|x-vault-token|x-registry-auth|x-functions-key|ocp-apim-subscription-key)\s*:\s*)[^\s"',;]+/gi, replace: keep },
   // The password runs to the last `@` before the host: `https://u:p@ss@host/` leaks nothing. (A path
   // cleaning collapses a URL's `//`: BuildKit's `…/buildkit-mount1/https:/u:p@host/app.git/Dockerfile`.)
-  { name: "url-credentials", re: /(?<keep>\b(?:[a-z][a-z0-9+.-]*:\/\/|(?:https?|s?ftp|git|ssh):\/)[^\s:/@"']*:)[^\s/"']+(?=@[^\s@/"']+(?:[/:?#\s"']|$))/gi, replace: keep },
+  { name: "url-credentials", re: /(?<keep>\b(?:[a-z][a-z0-9+.-]*:\/\/|(?:https?|s?ftps?|git|ssh):\/)[^\s:/@"']*:)[^\s/"']+(?=@[^\s@/"']+(?:[/:?#\s"']|$))/gi, replace: keep },
   ...PROVIDER_RULES.map((r) => ({ name: r.id, re: r.re, replace: r.keep ? keep : MASK })),
   // Connection strings and SAS URLs (Azure and the like): `AccountKey=…;`, `?sig=…&`.
   { name: "connection-string-key", re: /(?<keep>\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey|ApiKey|Password|Pwd|sig|client_secret|refresh_token|access_token|id_token|code_verifier)=)(?![*]{4})[^\s&;"'<>]{6,}/gi, replace: keep },

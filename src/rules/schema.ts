@@ -26,7 +26,7 @@ export type Condition = (typeof CONDITIONS)[number];
  * inside the output of a RUN step, at a container's start, after an explicit target platform,
  * or in a step that pulls, pushes, exports or boots the builder.
  */
-export const CONTEXTS = ["run-step", "container-start", "explicit-platform", "pull", "push", "export", "builder-boot", "daemon-api", "kube-api", "step-verdict", "after-build", "error-level"] as const;
+export const CONTEXTS = ["run-step", "container-start", "explicit-platform", "pull", "push", "export", "builder-boot", "daemon-api", "kube-api", "step-verdict", "after-build", "error-level", "warning-level"] as const;
 export type HitContext = (typeof CONTEXTS)[number];
 
 /**
