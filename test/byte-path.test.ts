@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { RuleEngine } from "../src/engine/engine.js";
 import { createEngine } from "../src/engine/index.js";
 import { decodeLog } from "../src/input/decode-log.js";
-import { LogSource, diagnoseSource } from "../src/input/log-source.js";
+import { LogSource, SMALL_LOG_BYTES, diagnoseSource } from "../src/input/log-source.js";
 import { FAILURES, buildkitLog } from "../bench/generate-log.js";
 
 const engine: RuleEngine = createEngine();
@@ -312,5 +312,20 @@ describe("byte path = string path", () => {
     const bailed: string[] = [];
     expect(await bytePath(Buffer.from(text), undefined, bailed)).toEqual(expected);
     expect(bailed).toEqual([]);
+  });
+});
+
+describe("which path a log takes", () => {
+  it("a chat-sized plain log goes to the string path; a gzip one, a large one or a watched call to the byte path", async () => {
+    const small = Buffer.from("#12 ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully: exit code: 2\n");
+    expect(LogSource.fromBuffer(small).isSmallPlain(SMALL_LOG_BYTES)).toBe(true);
+    expect(LogSource.fromBuffer(gzipSync(small)).isSmallPlain(SMALL_LOG_BYTES)).toBe(false);
+    expect(LogSource.fromBuffer(Buffer.alloc(SMALL_LOG_BYTES + 1, 0x61)).isSmallPlain(SMALL_LOG_BYTES)).toBe(false);
+    // the same answer either way
+    const direct = await diagnoseSource(engine, LogSource.fromBuffer(small), { maxBytes: MAX });
+    const bailed: string[] = [];
+    const watched = await diagnoseSource(engine, LogSource.fromBuffer(small), { maxBytes: MAX, onBailOut: (why) => bailed.push(why) });
+    expect(direct).toEqual(watched);
+    expect(direct).toEqual(engine.diagnose(small.toString("utf8")));
   });
 });

@@ -25,9 +25,15 @@ export interface ByteTables {
   outputs: Array<[number, number[]]>;
 }
 
-const prebuilt = new Map<string, ByteTables>();
+/**
+ * Tables as preloaded: the transition table may be read only when an automaton is first built (the
+ * byte path's, which a chat-sized log never needs); undefined from the loader means "build your own".
+ */
+export type PreloadedByteTables = Omit<ByteTables, "delta"> & { delta: Int32Array | (() => Int32Array | undefined) };
+
+const prebuilt = new Map<string, PreloadedByteTables>();
 /** Tables built at build time: an automaton for the same keywords starts from them. */
-export function preloadByteTables(tables: ByteTables): void {
+export function preloadByteTables(tables: PreloadedByteTables): void {
   prebuilt.set(tables.keywords.join("\n"), tables);
 }
 
@@ -41,8 +47,18 @@ export class ByteAutomaton {
   private readonly outputs: Map<number, number[]>;
 
   constructor(readonly keywords: readonly string[]) {
-    const pre = prebuilt.get(keywords.join("\n"));
-    if (pre) {
+    const key = keywords.join("\n");
+    let pre = prebuilt.get(key);
+    if (pre && typeof pre.delta === "function") {
+      // (read on first use; a table that cannot be read is built below instead)
+      const delta = pre.delta();
+      if (delta) pre.delta = delta;
+      else {
+        prebuilt.delete(key);
+        pre = undefined;
+      }
+    }
+    if (pre && typeof pre.delta !== "function") {
       this.byteClass.set(pre.byteClass);
       this.classes = pre.classes;
       this.delta = pre.delta;

@@ -5,7 +5,7 @@
 // rules/*.yaml is refused (the caller falls back to the YAML path), so an edited rule is never
 // silently ignored. This module must not import yaml, zod or load.ts: that is the point.
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../package-info.js";
 import { type ScannerTables, preloadScannerTables } from "../engine/scan.js";
@@ -73,19 +73,32 @@ export function loadRulePack(file = PACK_FILE, tablesFile = PACK_TABLES_FILE, wa
 
 /** Hands the prebuilt automata to the scanners, so that building them costs nothing at start-up. */
 function preloadTables(tables: NonNullable<RulePack["tables"]>, file: string): void {
-  let bin: Buffer;
+  let size: number;
   try {
-    bin = readFileSync(file);
+    size = statSync(file).size;
   } catch {
     return; // the scanners build their own
   }
-  const ints = (at: [number, number]): Int32Array => {
-    const bytes = bin.subarray(at[0] * 4, (at[0] + at[1]) * 4);
-    // An Int32Array view needs 4-byte alignment; copy when the buffer is not aligned.
-    const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
-    return new Int32Array(aligned.buffer, aligned.byteOffset, at[1]);
-  };
-  if ((tables.scanner.delta[0] + tables.scanner.delta[1]) * 4 > bin.length || (tables.bytes.delta[0] + tables.bytes.delta[1]) * 4 > bin.length) return;
-  preloadScannerTables({ ...tables.scanner, delta: ints(tables.scanner.delta) });
-  preloadByteTables({ ...tables.bytes, delta: ints(tables.bytes.delta) });
+  if ((tables.scanner.delta[0] + tables.scanner.delta[1]) * 4 > size || (tables.bytes.delta[0] + tables.bytes.delta[1]) * 4 > size) return;
+  const scanner = readInts(file, tables.scanner.delta);
+  if (!scanner) return;
+  preloadScannerTables({ ...tables.scanner, delta: scanner });
+  // (the byte path's table, as large, is read only when a log big enough for that path comes: a chat-sized
+  // log's start-up does not pay for it)
+  preloadByteTables({ ...tables.bytes, delta: () => readInts(file, tables.bytes.delta) });
+}
+
+/** [offset, length] in Int32s of the .bin file, in a buffer of its own (so aligned), or undefined. */
+function readInts(file: string, at: [number, number]): Int32Array | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const buf = Buffer.allocUnsafeSlow(at[1] * 4);
+    if (readSync(fd, buf, 0, buf.length, at[0] * 4) !== buf.length) return undefined;
+    return new Int32Array(buf.buffer, buf.byteOffset, at[1]);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
