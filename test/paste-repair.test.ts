@@ -93,6 +93,11 @@ describe("rejoining terminal wraps", () => {
     expect(redact(joined)).not.toContain("s3cr3tPa");
   });
 
+  it("keeps the blank where a PowerShell message wrapped after a word's colon, not a URL's scheme", () => {
+    const text = ["Invoke-WebRequest : The remote name could not be resolved:", "'github.com'", "At line:1 char:1"].join("\n");
+    expect(rejoinWrapped(text).text.split("\n")[0]).toBe("Invoke-WebRequest : The remote name could not be resolved: 'github.com'");
+  });
+
   it("never joins a line that starts like a log line", () => {
     const eighty = "x".repeat(80);
     for (const next of ["#12 0.345 npm ERR!", "2024-05-01T10:00:00Z foo", "ERROR: failed", "=> [internal] load", "Step 2/9 : RUN x", "  indented", "", "npm WARN deprecated", "Caused by: java.net.SocketTimeoutException", "<--- Last few GCs --->"]) {

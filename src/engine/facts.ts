@@ -441,8 +441,9 @@ export const PROBES: Probe[] = [
   probe(["platforms:"], /^\s*platforms:\s*([\w/,. -]+)$/i, (m, s) => setPlatforms(s, m[1]?.replace(/\s+/g, ""))),
   probe(["--platform"], /--platform[= ]([\w/,.-]+)/i, (m, s) => setPlatforms(s, m[1])),
   // Docker's own variable for the platform a command asks for: exported (or set in cmd or PowerShell) on a line
-  // of its own, it holds for every later command until unset or emptied; as a prefix (`DOCKER_DEFAULT_PLATFORM=linux/amd64 docker compose up`, after `sudo` or `env`), for
-  // that command only. (Not an env dump's line, nor prose that mentions it.)
+  // of its own, it holds for every later command until unset or emptied; as a prefix
+  // (`DOCKER_DEFAULT_PLATFORM=linux/amd64 docker compose up`, after `sudo` or `env`), for that command only.
+  // (Not an env dump's line, nor prose that mentions it.)
   probe(["docker_default_platform"], DEFAULT_PLATFORM, (m, s) => {
     const [, exported, unset, value, after] = m;
     if (unset || ((exported || m[0].includes("$env:")) && value === "")) {

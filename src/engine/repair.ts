@@ -22,7 +22,8 @@
 //      eight characters without a blank are enough (one message printed twice).
 // A PowerShell error message (its `Exception calling "X" with "N" argument(s): "` or `Cmdlet-Name : ` head)
 // that runs on until its `At line:N char:N` position line is one message word-wrapped at the console's
-// width: its lines are joined with a blank (PS_POSITION below).
+// width: its lines are joined with a blank, or without one where the console cut a word (a line as wide as
+// a terminal, or one ending inside a URL) (PS_POSITION below).
 // Only texts up to REPAIR_LIMIT are repaired: hard wraps come from terminal and chat pastes,
 // never from CI log files, and the pass stays off the path of large logs. The byte path
 // (byte-path.ts) does not repair: on a log that small with a line ending in `: ` it gives the log
@@ -140,7 +141,7 @@ function powerShellJoin(current: string, physical: string, next: string): string
   const indent = physical.length - physical.trimStart().length;
   // (and a line that ends inside a URL: the console cut it whatever its width, and a blank in it would hide its
   // credentials from the masking)
-  const full = TERMINAL_WIDTHS.has(physical.length) || TERMINAL_WIDTHS.has(physical.length - indent) || /(?:\b[a-z][a-z0-9+.-]{1,20}:\/{0,2}|:\/\/\S*)$/i.test(physical);
+  const full = TERMINAL_WIDTHS.has(physical.length) || TERMINAL_WIDTHS.has(physical.length - indent) || /(?:\b(?:https?|s?ftps?|git|ssh|wss?):\/{0,2}|:\/\/\S*)$/i.test(physical);
   return full ? `${current}${rest}` : `${current.trimEnd()} ${rest}`;
 }
 
