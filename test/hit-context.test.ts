@@ -586,3 +586,15 @@ describe("a build tool's warning level", () => {
     expect(builtinEngine().diagnose(log.replace(/\[WARNING\]/g, "[ERROR]")).diagnoses[0]?.ruleId).toBe("credential-helper-failed");
   });
 });
+
+describe("the docker CLI's global options before the subcommand", () => {
+  it("skip their values (`--context prod`) and read buildx's own `--builder` as the builder", () => {
+    const stopped = builtinEngine().diagnose(
+      "$ docker buildx --builder mybuilder history ls\nERROR: Error response from daemon: container 82f708fa6dfc1935f56ea3f97c57872f47b24774d182928c3560a21187a2d869 is not running",
+    ).diagnoses[0];
+    expect(stopped?.ruleId).toBe("builder-instance-error");
+    expect(stopped?.fix.map((f) => f.command).join("\n")).toContain("docker buildx inspect --bootstrap mybuilder");
+    const run = builtinEngine().diagnose("$ docker --context prod run --rm acme/app:1.0\nexec /usr/local/bin/app: exec format error").diagnoses[0];
+    expect(run?.fix.map((f) => f.command).join("\n")).toContain("acme/app:1.0");
+  });
+});

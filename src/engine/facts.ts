@@ -274,6 +274,8 @@ const PROSE_BEFORE = new Set(["into", "to", "in", "the", "a", "an", "from", "for
 // (`docker.exe` as Windows users type it at a PowerShell prompt; case matters: prose says `Docker build`)
 const DOCKER_BIN = /^(?:sudo)?(?:\S*[\\/])?(?:docker|pg-docker|podman|nerdctl)(?:-compose)?(?:\.exe)?$/;
 const COMPOSE_VERBS = new Set(["up", "build", "run", "start", "restart", "create", "pull", "push"]);
+/** The docker CLI's global options that take a value as the next word (`docker --context prod run …`). */
+const GLOBAL_VALUE_FLAGS = new Set(["--config", "-c", "--context", "-H", "--host", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"]);
 
 /** `docker [buildx] build ...`, `docker run ...`, `docker push/pull ...`, `docker buildx create ...`. */
 const commandProbe: Probe = {
@@ -301,11 +303,21 @@ const commandProbe: Probe = {
     state.openScope();
     if (words[at] === "pg-docker") state.conditions.add("lazycat");
     let i = at + 1;
-    while ((words[i] ?? "").startsWith("-")) i++; // global options such as --context
+    // global options such as `--context prod` (and their values)
+    while ((words[i] ?? "").startsWith("-")) i += GLOBAL_VALUE_FLAGS.has(words[i]!) ? 2 : 1;
     let sub = words[i] ?? "";
     if (sub === "buildx") {
       state.conditions.add("buildx");
-      sub = words[++i] ?? "";
+      // buildx's own options before its subcommand (`docker buildx --builder b history ls`): the builder is a fact
+      for (i++; (words[i] ?? "").startsWith("-"); i++) {
+        const name = words[i]!.split("=")[0];
+        if (name === "--builder") {
+          const [v, k] = flagValue(words, i, name);
+          state.put("builder", v);
+          i = k;
+        }
+      }
+      sub = words[i] ?? "";
       if (sub === "b") sub = "build";
       if (sub === "create") {
         for (let j = i + 1; j < words.length; j++) {
