@@ -98,6 +98,22 @@ describe("rejoining terminal wraps", () => {
     expect(rejoinWrapped(text).text.split("\n")[0]).toBe("Invoke-WebRequest : The remote name could not be resolved: 'github.com'");
   });
 
+  it("joins a chunk that opens with the one blank the console cut before, only inside a known width", () => {
+    // MSBuild's error wrapped at 101 columns by a console (https://github.com/dotnet/sdk-container-builds/issues/406)
+    const a = "C:\\sdk\\Containers.targets(202,5): error MSB4018: CredentialRetrievalException: CONTAINER1008:".padEnd(101, "x");
+    const b = "rror MSB4018: Microsoft.NET.Build.Containers.Credentials.CredentialRetrievalException: CONTAINER1008:";
+    const c = ' Failed retrieving credentials for "docker.io": Failed to execute \'C:\\Program Files\\Docker'.padEnd(101, "r");
+    expect(b.length).toBe(101);
+    expect(c.length).toBe(101);
+    expect(isWrapBreak(a, b, c)).toBe(true);
+    // (no width known yet, a chunk shorter than the line, or an indented line: a line of its own)
+    expect(isWrapBreak(undefined, b, c)).toBe(false);
+    expect(isWrapBreak(a, b, " Failed retrieving credentials")).toBe(false);
+    expect(isWrapBreak(a, b, "  " + c.slice(2))).toBe(false);
+    // (and the chunk after the blank may still open a log line of its own)
+    expect(isWrapBreak(a, b, " ERROR: " + "y".repeat(93))).toBe(false);
+  });
+
   it("never joins a line that starts like a log line", () => {
     const eighty = "x".repeat(80);
     for (const next of ["#12 0.345 npm ERR!", "2024-05-01T10:00:00Z foo", "ERROR: failed", "=> [internal] load", "Step 2/9 : RUN x", "  indented", "", "npm WARN deprecated", "Caused by: java.net.SocketTimeoutException", "<--- Last few GCs --->"]) {

@@ -87,7 +87,11 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   // Lines that begin alike (a syslog stamp, `npm ERR!`, a service prefix) are separate log lines.
   const head = line.slice(0, 8);
   if ((onlyEqualNext || head.includes(" ")) && next.startsWith(head)) return false;
-  return !NEW_LINE_START.test(next);
+  // The console cut right before a blank: the next chunk opens with that one blank. Only when the width
+  // is already known and the next chunk is as wide again (it is a wrap's middle, not a new indented line)
+  // does the blank not say "new line"; the rest of the chunk still may.
+  const cutAtBlank = !chain && !onlyEqualNext && next.length === line.length && /^ \S/.test(next);
+  return !NEW_LINE_START.test(cutAtBlank ? next.slice(1) : next);
 }
 
 /** Rule 1b's shape: the line ends in a colon or comma and one blank (the byte path checks the same bytes). */
