@@ -90,7 +90,9 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   // The console cut right before a blank: the next chunk opens with that one blank. Only when the width
   // is already known and the next chunk is as wide again (it is a wrap's middle, not a new indented line)
   // does the blank not say "new line"; the rest of the chunk still may.
-  const cutAtBlank = !chain && !onlyEqualNext && next.length === line.length && /^ \S/.test(next);
+  // (Compose's progress rows and aligned tables open every row with one blank and pad them to one width:
+  // a line that itself opens so is such a row, and so is the next)
+  const cutAtBlank = !chain && !onlyEqualNext && next.length === line.length && /^ \S/.test(next) && !/^ \S/.test(line);
   return !NEW_LINE_START.test(cutAtBlank ? next.slice(1) : next);
 }
 
