@@ -20,6 +20,10 @@
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
 //      a compose service's `app-1  |`); when only M's equal length says L was wrapped, the same
 //      eight characters without a blank are enough (one message printed twice).
+//      2b. One leading blank is no new line when the console cut right before a blank: L's width is
+//      known (rule 1, not M's length alone), M is exactly as wide (a wrap's middle chunk) and L does
+//      not itself open with one blank (Compose's progress rows, aligned tables); the rest of M is
+//      still checked as above.
 // A PowerShell error message (its `Exception calling "X" with "N" argument(s): "` or `Cmdlet-Name : ` head)
 // that runs on until its `At line:N char:N` position line is one message word-wrapped at the console's
 // width: its lines are joined with a blank, or without one where the console cut a word (a line as wide as
