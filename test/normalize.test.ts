@@ -20,6 +20,15 @@ describe("prepareText", () => {
 });
 
 describe("cleanLine", () => {
+  it("drops a log viewer's lone gutter bar (OpenShift's console), not a table's cells", () => {
+    // (the RabbitMQ image build of https://github.com/redhat-cop/containers-quickstarts/issues/262, as pasted)
+    expect(cleanLine("  | gpg: keyserver timed out").text).toBe("gpg: keyserver timed out");
+    // (Buildkite's bar before a step's output: the BuildKit line behind it is read as one)
+    expect(cleanLine("| #1 [internal] load .dockerignore")).toMatchObject({ text: "[internal] load .dockerignore", step: 1 });
+    expect(cleanLine("| wolfi/chainguard-base | private_source_authentication_failure |").text).toBe("| wolfi/chainguard-base | private_source_authentication_failure |");
+    expect(cleanLine("| image | tag").text).toBe("| image | tag");
+    expect(cleanLine("|    indented table cell").text).toBe("|    indented table cell");
+  });
   it("drops colour codes whose ESC was lost or shown as a character in the copy", () => {
     expect(cleanLine("\ufffd[91mKilled").text).toBe("Killed");
     expect(cleanLine("\u2190[1m[Help 1]\u2190[m").text).toBe("[Help 1]");

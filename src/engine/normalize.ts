@@ -297,6 +297,9 @@ export function cleanLine(raw: string): CleanLine {
   }
   const service = COMPOSE_PREFIX.exec(text);
   if (service) text = text.slice(service[0].length);
+  // A log viewer's gutter (OpenShift's console, Buildkite's `| ` before a step's output): a lone bar before
+  // the line, not a table's row (which has more cells, or ends in a bar)
+  else if (text.startsWith("| ") && text.charCodeAt(2) > 32 && !text.includes(" | ", 2) && !text.trimEnd().endsWith("|")) text = text.slice(2);
   if (text.startsWith("==> ")) text = text.replace(VAGRANT_PREFIX, "");
   text = text.replace(QUOTE, "");
   if (text.startsWith("**")) text = text.replace(MD_BOLD, "");
