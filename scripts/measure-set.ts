@@ -13,6 +13,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createEngine } from "../src/engine/index.js";
+import { InputError } from "../src/engine/normalize.js";
 import { buryInNoise } from "../test/helpers/noise.js";
 
 // `... | head` closes the pipe early: stop quietly.
@@ -34,7 +35,14 @@ const buried = process.argv.includes("--buried");
 const rows = files.map((file, i) => {
   const expected = file.split("--")[0]!;
   const log = readFileSync(join(dir, file), "utf8").replace(HEADER, "");
-  const top = engine.diagnose(buried ? buryInNoise(log, i) : log).diagnoses[0];
+  // A log the engine refuses (binary, empty) gets no answer: the user sees the refusal, never a cause.
+  let top;
+  try {
+    top = engine.diagnose(buried ? buryInNoise(log, i) : log).diagnoses[0];
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { file, expected, got: `refused:${err.code}`, confidence: "-", confident: false };
+  }
   const confident = top !== undefined && (top.confidence === "high" || top.confidence === "medium");
   return { file, expected, got: top?.ruleId ?? "none", confidence: top?.confidence ?? "-", confident };
 });

@@ -29,6 +29,19 @@ describe("cleanLine", () => {
     expect(cleanLine("| image | tag").text).toBe("| image | tag");
     expect(cleanLine("|    indented table cell").text).toBe("|    indented table cell");
   });
+  it("drops a relaying tool's bracketed tag before the classic builder's lines, not a log level or other lines", () => {
+    // (Eclipse Che's recipe build of https://github.com/codenvy/codenvy/issues/2078, as pasted)
+    expect(cleanLine("[DOCKER] Step 7 : RUN apt-get install -y curl").text).toBe("Step 7 : RUN apt-get install -y curl");
+    expect(cleanLine("[DOCKER] ---> Running in 49af4a16930a").text).toBe("---> Running in 49af4a16930a");
+    expect(cleanLine("[DOCKER] [ERROR] The command '/bin/sh -c false' returned a non-zero code: 1")).toMatchObject({
+      text: "The command '/bin/sh -c false' returned a non-zero code: 1",
+      errorLevel: true,
+    });
+    // the tool's other lines, and a level before a step's words, keep their bracket
+    expect(cleanLine("[DOCKER] creating default environment...").text).toBe("[DOCKER] creating default environment...");
+    expect(cleanLine("[INFO] Step 3/9 : RUN make")).toMatchObject({ text: "Step 3/9 : RUN make" });
+    expect(cleanLine("[1/3] Step 2/5 : COPY . .").text).toBe("[1/3] Step 2/5 : COPY . .");
+  });
   it("drops colour codes whose ESC was lost or shown as a character in the copy", () => {
     expect(cleanLine("\ufffd[91mKilled").text).toBe("Killed");
     expect(cleanLine("\u2190[1m[Help 1]\u2190[m").text).toBe("[Help 1]");
@@ -172,6 +185,12 @@ describe("assertLogText", () => {
   it("rejects binary input", () => {
     expect(() => assertLogText("PK\u0003\u0004\u0000\u0000binary")).toThrow(/binary/);
     expect(() => assertLogText("\ufffd".repeat(100))).toThrow(/text/);
+    expect(() => assertLogText("\ufffd".repeat(40) + "\n" + "x".repeat(100))).toThrow(/text/);
+  });
+  it("accepts a paste that shows a binary's bytes among its lines", () => {
+    // (Crystal's interpreter reading /bin/sh as source, https://github.com/84codes/crystal-packages/issues/4)
+    const paste = "$ docker run --rm -it 84codes/crystal:latest-alpine /bin/sh\nIn bin/sh:1:1\n\n 1 | \ufffdELF>\ufffd\ufffd\ufffd@\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd@8\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\n     ^\nError: unknown token: '\\u007F'\n";
+    expect(() => assertLogText(paste)).not.toThrow();
   });
   it("accepts Chinese text", () => {
     expect(() => assertLogText("构建失败：打包目录不能出现中文")).not.toThrow();

@@ -141,7 +141,9 @@ export function assertLogText(text: string): void {
   let bad = 0;
   // (Counted only when there is one: the native search is much faster than the loop.)
   if (sample.indexOf("\ufffd") !== -1) for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0xfffd) bad++;
-  if (bad > 16 && bad / sample.length > 0.05) {
+  // (A binary file decoded as UTF-8 is a third or more replacement characters; a terminal's paste of a
+  // binary a shell or an interpreter tried to read, `1 | �ELF>��@`, keeps far fewer around its text.)
+  if (bad > 16 && bad / sample.length > 0.2) {
     throw new InputError("BINARY_INPUT", "this does not decode as text: send the build log as UTF-8 text");
   }
 }
@@ -231,6 +233,10 @@ const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG|info|error|warn|su
 // fabric8's docker-maven-plugin puts its own logger's prefix after Maven's level on every line it
 // relays from the daemon or the CLI (`[INFO] DOCKER> #4 ERROR: …`, `[INFO] DOCKER> unknown flag: --driver`).
 const DMP_PREFIX = /^DOCKER> /;
+// A tool that relays the classic builder's output tags each line with its own name in brackets (Eclipse
+// Che's `[DOCKER] Step 7 : RUN …`, `[DOCKER] [ERROR] The command '/bin/sh -c …`): the tag goes when a
+// builder's line follows it, so the line reads as the builder wrote it. (A log level is no tag.)
+const RELAY_TAG = /^\[(?!(?:error|warn|warning|info|debug|fatal|trace|note|notice)\])[a-z][\w.-]{0,30}\] (?=(?:\[error\] )?(?:Step \d+(?:\/\d+)? : |-{1,3}> |Removing intermediate container |Successfully (?:built|tagged) |Sending build context to Docker daemon|The command '\/bin\/|#\d+ \S))/i;
 // glog/klog (kubelet, Kubernetes tools, Bazel's rules_docker): `E0509 12:49:10.359796   29034 file.go:194] `.
 const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] /;
 // Bazel's `--show_timestamps` before its own levels: `(21:51:08) ERROR: An error occurred during the fetch …`.
@@ -281,6 +287,10 @@ export function cleanLine(raw: string): CleanLine {
   else if (text.startsWith("[")) {
     const teamcity = TEAMCITY_PREFIX.exec(text);
     if (teamcity) text = text.slice(teamcity[0].length);
+    else {
+      const relay = RELAY_TAG.exec(text);
+      if (relay) text = text.slice(relay[0].length);
+    }
   }
   const goTs = GO_LOG_TIMESTAMP.exec(text);
   if (goTs) text = text.slice(goTs[0].length);
