@@ -41,6 +41,9 @@ describe("cleanLine", () => {
     expect(cleanLine("[DOCKER] creating default environment...").text).toBe("[DOCKER] creating default environment...");
     expect(cleanLine("[INFO] Step 3/9 : RUN make")).toMatchObject({ text: "Step 3/9 : RUN make" });
     expect(cleanLine("[1/3] Step 2/5 : COPY . .").text).toBe("[1/3] Step 2/5 : COPY . .");
+    // a BuildKit line after a tag must look like one: an issue number is no step
+    expect(cleanLine("[amd64] #5 12.34 npm ERR! code 1")).toMatchObject({ text: "npm ERR! code 1", step: 5, timed: true });
+    expect(cleanLine("[fix] #1234 handle x509 errors").text).toBe("[fix] #1234 handle x509 errors");
   });
   it("drops colour codes whose ESC was lost or shown as a character in the copy", () => {
     expect(cleanLine("\ufffd[91mKilled").text).toBe("Killed");
@@ -191,6 +194,11 @@ describe("assertLogText", () => {
     // (Crystal's interpreter reading /bin/sh as source, https://github.com/84codes/crystal-packages/issues/4)
     const paste = "$ docker run --rm -it 84codes/crystal:latest-alpine /bin/sh\nIn bin/sh:1:1\n\n 1 | \ufffdELF>\ufffd\ufffd\ufffd@\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd@8\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\n     ^\nError: unknown token: '\\u007F'\n";
     expect(() => assertLogText(paste)).not.toThrow();
+  });
+  it("rejects a binary whose NUL bytes were lost, by its control characters", () => {
+    const bytes = "\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u000b\u000e\u000f";
+    const chunk = ("\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd" + bytes + "libc.so.6 __cxa_finalize GLIBC_2.2.5 ").repeat(20);
+    expect(() => assertLogText(chunk)).toThrow(/text/);
   });
   it("accepts Chinese text", () => {
     expect(() => assertLogText("构建失败：打包目录不能出现中文")).not.toThrow();

@@ -123,6 +123,12 @@ describe("rejoining terminal wraps", () => {
     // Compose's own status line after a service's last line
     expect(isWrapBreak(undefined, eighty, "strapi_strapi_1 exited with code 0")).toBe(false);
     expect(isWrapBreak(undefined, eighty, "web-1 exited with code 137")).toBe(false);
+    // a container's next line behind its service prefix (https://github.com/pgracio/dhis2-docker/issues/26: bash's
+    // `set: -\r: invalid option` overwrote the prefix of an 80-column line)
+    expect(isWrapBreak(undefined, ": invalid option /docker-entrypoint-initdb.d/create-target-db.sh: line 2: set: -", "dhis2-database | set: usage: set [-abefhkmnptuvxBCHP]")).toBe(false);
+    expect(isWrapBreak(undefined, eighty, "web-1  | ready")).toBe(false);
+    // (a chunk that only holds a pipe further on is still a wrap's)
+    expect(isWrapBreak(undefined, eighty, "at file.txt | grep x")).toBe(true);
     expect(isWrapBreak(undefined, "x".repeat(79), "ost: no such host")).toBe(false);
     // a compiler's diagnostic after a long command line (Go's `file.go:9:2:`, gcc's `file.c:12:`)
     expect(isWrapBreak(undefined, "x".repeat(200), 'nat/upnp.go:9:2: cannot find package "github.com/x/y" in any of:')).toBe(false);

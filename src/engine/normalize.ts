@@ -141,9 +141,19 @@ export function assertLogText(text: string): void {
   let bad = 0;
   // (Counted only when there is one: the native search is much faster than the loop.)
   if (sample.indexOf("\ufffd") !== -1) for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0xfffd) bad++;
-  // (A binary file decoded as UTF-8 is a third or more replacement characters; a terminal's paste of a
-  // binary a shell or an interpreter tried to read, `1 | �ELF>��@`, keeps far fewer around its text.)
-  if (bad > 16 && bad / sample.length > 0.2) {
+  // (Compressed or random bytes decoded as UTF-8 are 40 % or more replacement characters; an ELF file is
+  // about 10 % with its NULs, which the check above refuses first, and 20-30 % without them. A terminal's
+  // paste of a binary a shell or an interpreter tried to read, `1 | �ELF>��@`, keeps fewer around its text.)
+  // A binary whose NUL bytes were lost on the way (a terminal's copy of `cat`-ed bytes, a chat client)
+  // keeps its other control characters, which no build log holds: with those, 5 % is enough.
+  let ctrl = 0;
+  if (bad > 16) {
+    for (let i = 0; i < sample.length; i++) {
+      const c = sample.charCodeAt(i);
+      if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27) || c === 127) ctrl++;
+    }
+  }
+  if (bad > 16 && (bad / sample.length > 0.2 || (bad / sample.length > 0.05 && ctrl / sample.length > 0.005))) {
     throw new InputError("BINARY_INPUT", "this does not decode as text: send the build log as UTF-8 text");
   }
 }
@@ -235,8 +245,10 @@ const BUILD_TOOL_LEVEL = /^\[(?:INFO|ERROR|WARNING|WARN|DEBUG|info|error|warn|su
 const DMP_PREFIX = /^DOCKER> /;
 // A tool that relays the classic builder's output tags each line with its own name in brackets (Eclipse
 // Che's `[DOCKER] Step 7 : RUN …`, `[DOCKER] [ERROR] The command '/bin/sh -c …`): the tag goes when a
-// builder's line follows it, so the line reads as the builder wrote it. (A log level is no tag.)
-const RELAY_TAG = /^\[(?!(?:error|warn|warning|info|debug|fatal|trace|note|notice)\])[a-z][\w.-]{0,30}\] (?=(?:\[error\] )?(?:Step \d+(?:\/\d+)? : |-{1,3}> |Removing intermediate container |Successfully (?:built|tagged) |Sending build context to Docker daemon|The command '\/bin\/|#\d+ \S))/i;
+// builder's line follows it, so the line reads as the builder wrote it. (A log level is no tag. A BuildKit
+// line after it must show BuildKit's own shape, as WORKSPACE_BEFORE_STEP asks: `[fix] #1234 handle x509: …`
+// in a changelog is an issue number, not step 1234.)
+const RELAY_TAG = /^\[(?!(?:error|warn|warning|info|debug|fatal|trace|note|notice)\])[a-z][\w.-]{0,30}\] (?=(?:\[error\] )?(?:Step \d+(?:\/\d+)? : |-{1,3}> |Removing intermediate container |Successfully (?:built|tagged) |Sending build context to Docker daemon|The command '\/bin\/|#\d+ (?:\d+\.\d{1,3} |[1-9]\d{3}\. |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) )))/i;
 // glog/klog (kubelet, Kubernetes tools, Bazel's rules_docker): `E0509 12:49:10.359796   29034 file.go:194] `.
 const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] /;
 // Bazel's `--show_timestamps` before its own levels: `(21:51:08) ERROR: An error occurred during the fetch …`.

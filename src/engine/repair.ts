@@ -14,7 +14,8 @@
 //      1c. or L is at least MIN_WRAP long and ends at a split pane's border (`…724e-4f│`), which goes;
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
-//      `Step N/M` / `npm` ... head word, not Compose's `web-1 exited with code 0`, not a compiler's
+//      `Step N/M` / `npm` ... head word, not Compose's `web-1 exited with code 0` nor a container's line behind
+//      its service prefix (`dhis2-database | …`), not a compiler's
 //      diagnostic (`file.go:9:2: …`, `file.c:12: error: …`; make's `build.make:158: target` cut
 //      inside a path is a wrap) (NEW_LINE_START below), and does not begin with the same
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
@@ -42,7 +43,7 @@ export const REPAIR_LIMIT = 256 * 1024;
 // (nor a message a carriage return overwrote, which opens with its last words: `': No such file or
 // directorye 'bash`, `: not found`, `: invalid option`; a wrap splits anywhere, these words start a line)
 const NEW_LINE_START =
-  /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
+  /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{2,62} {1,40}\| |[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
 const SENTENCE_GOES_ON = /^[a-z]+[ ,.;']/;
 /** Two indented lines of one length (a traceback's frame and its code) are their own lines, not a width:
  * a wrap's chunk may start with blanks (a run of them split at the edge), but the line before it does not. */
