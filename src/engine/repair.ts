@@ -15,7 +15,8 @@
 //   2. M is not empty and does not look like the start of a log line: no leading blank, no
 //      BuildKit `#N`, no timestamp, no `=>`, `[`, `>`, `-`, `$ `, no `ERROR` / `Caused by` /
 //      `Step N/M` / `npm` ... head word, not Compose's `web-1 exited with code 0` nor a container's line behind
-//      its service prefix (`dhis2-database | …`), not a compiler's
+//      its service prefix (`web-1  | …`; with one blank, `dhis2-database | …`, only a prefix that opens another
+//      line of the paste too: a pipeline's chunk, `ments.txt | xargs …`, has that shape), not a compiler's
 //      diagnostic (`file.go:9:2: …`, `file.c:12: error: …`; make's `build.make:158: target` cut
 //      inside a path is a wrap) (NEW_LINE_START below), and does not begin with the same
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
@@ -43,7 +44,12 @@ export const REPAIR_LIMIT = 256 * 1024;
 // (nor a message a carriage return overwrote, which opens with its last words: `': No such file or
 // directorye 'bash`, `: not found`, `: invalid option`; a wrap splits anywhere, these words start a line)
 const NEW_LINE_START =
-  /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{2,62} {1,40}\| |[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
+  /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{2,62} {2,40}\| |[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
+// Compose pads every service's name to the longest one's and adds ` | `: Compose v2 pads one blank more, so its
+// prefixes hold two blanks or more before the bar (NEW_LINE_START); v1's longest name keeps one, `dhis2-database | `,
+// the very shape a wrapped shell pipeline's chunk has (`ments.txt | xargs …`, `microsoft.asc | gpg --dearmor`).
+// Such a one-blank head opens a line only when it opens another line of the paste too: a service prints many.
+const COMPOSE_ONE_BLANK_HEAD = /^(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{2,62} \| /;
 const SENTENCE_GOES_ON = /^[a-z]+[ ,.;']/;
 /** Two indented lines of one length (a traceback's frame and its code) are their own lines, not a width:
  * a wrap's chunk may start with blanks (a run of them split at the edge), but the line before it does not. */
@@ -60,8 +66,11 @@ export const PANE_EDGE = /[^\s│┃][│┃]$/;
 /** A line that asks for input ends in `: ` too: the answer is no continuation. */
 const PROMPT_END = /(?:password|passphrase|username|login|token)(?: for [^:]*)?[^:]{0,40}: $/i;
 
-/** Whether the break between `prev`/`line` and `next` is a terminal's hard wrap (the rule above). */
-export function isWrapBreak(prev: string | undefined, line: string, next: string): boolean {
+/**
+ * Whether the break between `prev`/`line` and `next` is a terminal's hard wrap (the rule above). `composeHeads`:
+ * the one-blank Compose prefixes (`dhis2-database | `) that open two lines or more of the paste.
+ */
+export function isWrapBreak(prev: string | undefined, line: string, next: string, composeHeads?: ReadonlySet<string>): boolean {
   // A browser or chat client that wrapped an error chain keeps the blank after the chain's colon at
   // the end of the line (`is not authorized to perform: ` / `ecr:GetDownloadUrlForLayer ...`).
   // After a comma only a sentence goes on: the next line must open with a plain lower-case word
@@ -98,6 +107,10 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   // (Compose's progress rows and aligned tables open every row with one blank and pad them to one width:
   // a line that itself opens so is such a row, and so is the next)
   const cutAtBlank = !chain && !onlyEqualNext && next.length === line.length && /^ \S/.test(next) && !/^ \S/.test(line);
+  if (composeHeads?.size) {
+    const composeHead = COMPOSE_ONE_BLANK_HEAD.exec(next)?.[0];
+    if (composeHead !== undefined && composeHeads.has(composeHead)) return false;
+  }
   return !NEW_LINE_START.test(cutAtBlank ? next.slice(1) : next);
 }
 
@@ -156,6 +169,19 @@ function powerShellJoin(current: string, physical: string, next: string): string
   return full ? `${current}${rest}` : `${current.trimEnd()} ${rest}`;
 }
 
+/** The one-blank Compose prefixes that open two lines or more (COMPOSE_ONE_BLANK_HEAD). */
+function recurringComposeHeads(lines: string[]): Set<string> {
+  const seen = new Set<string>();
+  const recurring = new Set<string>();
+  for (const line of lines) {
+    const head = COMPOSE_ONE_BLANK_HEAD.exec(line)?.[0];
+    if (head === undefined) continue;
+    if (seen.has(head)) recurring.add(head);
+    else seen.add(head);
+  }
+  return recurring;
+}
+
 /** Joins hard-wrapped lines; `joins` lets evidence keep the line numbers of the paste. */
 export function rejoinWrapped(text: string): Repaired {
   if (text.length > REPAIR_LIMIT || !text.includes("\n")) return { text, joins: [] };
@@ -167,13 +193,14 @@ export function rejoinWrapped(text: string): Repaired {
   let prevPhysical: string | undefined;
   let lastPhysical = lines[0]!;
   const powerShell = text.includes(" char:") ? powerShellWraps(lines) : undefined;
+  const composeHeads = text.includes(" | ") ? recurringComposeHeads(lines) : undefined;
   for (let i = 1; i < lines.length; i++) {
     const next = lines[i]!;
     if (powerShell?.has(i - 1)) {
       // (the paste may indent every line alike: the next line's indentation goes)
       current = powerShellJoin(current, lastPhysical, next);
       joins.push(offset + current.length - next.trimStart().length);
-    } else if (isWrapBreak(prevPhysical, lastPhysical, next)) {
+    } else if (isWrapBreak(prevPhysical, lastPhysical, next, composeHeads)) {
       if (PANE_EDGE.test(current)) current = current.slice(0, -1);
       current += next;
       joins.push(offset + current.length - next.length);
