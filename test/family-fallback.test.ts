@@ -93,7 +93,6 @@ curl: (6) Could not resolve host: supervisor
     ["a compiler error", "src/main.c:12:5: error: unknown type name 'uint8'\n   12 |     uint8 x = 0;\n      |     ^~~~~\nmake: *** [Makefile:8: main.o] Error 1"],
     ["a Node app crashing at run time", "<--- Last few GCs --->\nFATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory\nerror Command failed with exit code 134."],
     ["a Go service losing its upstream", "2024/05/01 10:00:00 rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp 10.0.0.5:9000: connect: connection refused\""],
-    ["a Python app reading a full disk", "Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nOSError: [Errno 28] No space left on device"],
     ["an HTTP client test getting 401 and 503", "AssertionError: expected status 200, got 401 Unauthorized\nAssertionError: expected status 200, got 503 Service Unavailable"],
   ];
   for (const [what, log] of scary) {
@@ -101,4 +100,19 @@ curl: (6) Could not resolve host: supervisor
       expect(builtinEngine().diagnose(log).diagnoses.filter((d) => confident(d.confidence))).toEqual([]);
     });
   }
+
+  // Words that name their cause in any program (`wording: names-cause`): a full disk is a full disk whatever wrote to
+  // it, so the paste alone gets that answer, at medium: never high without Docker output, which would claim a build.
+  it("names a full disk from a Python app's ENOSPC alone, at medium only", () => {
+    const d = top("Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nOSError: [Errno 28] No space left on device");
+    expect(d).toMatchObject({ ruleId: "disk-full", confidence: "medium" });
+  });
+  it("reads inotify's ENOSPC as no disk at all (a watch limit)", () => {
+    const d = top("[2019/01/09 17:06:01] [error] [plugins/in_tail/tail_fs.c:218 errno=28] No space left on device\ntail: inotify resources exhausted");
+    expect(confident(d?.confidence)).toBe(false);
+  });
+  it("gives a compiler's SIGKILL alone the out-of-memory answer at medium, its bare signal number nothing confident", () => {
+    expect(top("cc1plus: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.")).toMatchObject({ ruleId: "build-out-of-memory", confidence: "medium" });
+    expect(confident(top("  process didn't exit successfully: `rustc --crate-name syn src/lib.rs` (signal: 9)")?.confidence)).toBe(false);
+  });
 });

@@ -77,7 +77,8 @@ const FLOORS: Record<string, number> = { "set-5": 0.98, "set-6": 0.94, "set-7": 
 // Set 62's: Docker's platform warning over an arm32v7 Fluent Bit image that then ran under emulation
 // (set 47's first alarm again: nothing failed).
 const KNOWN_ALARMS: Record<string, string[]> = {
-  "set-13": ["none--openplayground-amd64-warning-runs.log"],
+  // (a native `make -j` on a Pi 3, no Docker involved: the compiler's own OOM words name the cause, `names-cause`)
+  "set-13": ["none--openplayground-amd64-warning-runs.log", "none--box64-pi3-cc1-killed.log"],
   "set-16": ["none--docker1703-multistage-unsupported.log"],
   "set-18": ["none--open-webui-platform-warning-container-runs.log", "none--skaffold-stage-name-pulled-as-image.log"],
   "set-19": ["none--unraid-jellyfin-runtime-memcg-oom-ffprobe.log"],

@@ -152,6 +152,14 @@ describe("rejoining terminal wraps", () => {
     // a message a carriage return overwrote opens with its last words (`'bash\r': No such file …`)
     expect(isWrapBreak(undefined, eighty, "': No such file or directorye 'bash")).toBe(false);
     expect(isWrapBreak(undefined, eighty, ": invalid option")).toBe(false);
+    // a number that ends the line and a capitalised word that opens the next are two lines, whatever the width
+    // (https://github.com/eclipse-zenoh/zenoh/issues/283: a verdict 132 characters long, then the runner's own line)
+    const verdict137 = 'buildx failed with: error: failed to solve: process "/bin/sh -c cargo build --release" did not complete successfully: exit code: 137';
+    expect(verdict137).toHaveLength(132);
+    expect(isWrapBreak(undefined, verdict137, "The hosted runner: Hosted Agent lost communication with the server.")).toBe(false);
+    // (a width-cut number, or a word cut after a digit, still joins)
+    expect(isWrapBreak(undefined, "x".repeat(79) + "1", "37 more lines")).toBe(true);
+    expect(isWrapBreak(undefined, "x".repeat(79) + "1", "abc")).toBe(true);
   });
   it("reads a Go diagnostic as the step's error after a command line exactly 200 characters long", () => {
     const command = `GO111MODULE=on go build -v -o app -ldflags "-X main.Commit=${"0".repeat(200)}`.slice(0, 199) + '"';

@@ -131,7 +131,7 @@ class Plan {
         // (a window that looks one way only needs its lines kept on that side: a notNear that looks 500
         // lines down for the build going on must not make every hit keep 500 lines above it)
         const windows = [...spec.near, ...spec.notNear];
-        const generic = spec.wording === "generic" ? DOCKER_WINDOW : 0;
+        const generic = spec.wording !== "specific" ? DOCKER_WINDOW : 0;
         const widestBefore = Math.max(generic, ...windows.filter((n) => n.side !== "after").map((n) => n.within));
         const widestAfter = Math.max(generic, ...windows.filter((n) => n.side !== "before").map((n) => n.within));
         let any: RegExp[] | undefined;

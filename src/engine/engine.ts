@@ -140,11 +140,14 @@ function stepErrorLines(text: string, hit: Hit): Hit[] {
 
 /**
  * Generic words outside Docker output mean something else: never confident there. Docker's own
- * wording is its own evidence, even in a one-line paste. Decided per hit, not per log, so build
- * chatter elsewhere in the log does not make a stray line confident.
+ * wording is its own evidence, even in a one-line paste. Words that name their cause in any program's
+ * output (`No space left on device`) are evidence of that cause but not of a build: at most medium there.
+ * Decided per hit, not per log, so build chatter elsewhere in the log does not make a stray line confident.
  */
 function confidenceOf(m: Matcher, docker: boolean): Confidence {
-  return docker || m.wording === "specific" ? m.confidence : "low";
+  if (docker || m.wording === "specific") return m.confidence;
+  if (m.wording === "names-cause") return m.confidence === "high" ? "medium" : m.confidence;
+  return "low";
 }
 
 /** The hit's own context holds what the matcher asks (`context`) and nothing it forbids (`notContext`). */
@@ -412,8 +415,12 @@ export class RuleEngine {
             this.runIsClean(text, h, matcher, state),
         );
       if (!kept.length) continue;
-      const found: Found = { matcher, hits: kept, docker: kept.some((h) => h.docker || (matcher.wording === "generic" && dockerAround(text, h))) };
-      if (!previous || effective(found) > effective(previous)) byRule.set(matcher.rule.id, found);
+      const found: Found = { matcher, hits: kept, docker: kept.some((h) => h.docker || (matcher.wording !== "specific" && dockerAround(text, h))) };
+      // (at equal confidence a matcher speaking at its own wins over one held down for want of Docker output: its
+      // reading is on firmer ground, as a runner's own disk warning is beside a bare ENOSPC line)
+      const held = (f: Found): boolean => effective(f) < CONFIDENCE_RANK[f.matcher.confidence];
+      if (!previous || effective(found) > effective(previous) || (effective(found) === effective(previous) && held(previous) && !held(found)))
+        byRule.set(matcher.rule.id, found);
     }
     // A rule stands down when a rule it defers to also matched (decided on the set before
     // suppression, so the order of rules never matters).

@@ -111,8 +111,13 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
     const composeHead = COMPOSE_ONE_BLANK_HEAD.exec(next)?.[0];
     if (composeHead !== undefined && composeHeads.has(composeHead)) return false;
   }
+  // A line that ends in a number and a next one that opens with a capitalised word (`… exit code: 137` over `The
+  // hosted runner: …`): joined they would read `137The`, a word glued to a number, which no text holds; two lines.
+  if (NUMBER_END.test(line) && CAPITALISED_WORD.test(next)) return false;
   return !NEW_LINE_START.test(cutAtBlank ? next.slice(1) : next);
 }
+const NUMBER_END = /\d$/;
+const CAPITALISED_WORD = /^[A-Z][a-z]{1,30}[ ,:]/;
 
 /** Rule 1b's shape: the line ends in a colon or comma and one blank (the byte path checks the same bytes). */
 export function isChainEnd(line: string): boolean {

@@ -34,7 +34,7 @@ export type HitContext = (typeof CONTEXTS)[number];
  * own evidence (a one-line chat paste gets the rule's confidence). `generic`: any program may print
  * them (`i/o timeout`, `Killed`), so the hit stays low unless the log shows Docker structure.
  */
-export const WORDINGS = ["specific", "generic"] as const;
+export const WORDINGS = ["specific", "names-cause", "generic"] as const;
 export type Wording = (typeof WORDINGS)[number];
 
 export const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -43,6 +43,9 @@ const EntrySchema = z
     rule: z.string().min(1),
     /** Generic wording (not Docker's own): alone it must stay below medium; in a log it gets `rule`. */
     generic: z.boolean().optional(),
+    /** Generic wording that names its cause in any program's output (the rule's `wording: names-cause`): alone it
+     * gets `rule` too (at medium), in a log `rule`. */
+    namesCause: z.boolean().optional(),
     in: Placement.optional(),
     /** The BuildKit vertex that failed (placement `final`). */
     vertex: z.string().min(1).optional(),
@@ -237,11 +240,12 @@ export interface Check {
 const CONFIDENT = new Set(["high", "medium"]);
 
 /**
- * What a right answer is. `none` and generic wordings alone: nothing at high/medium. In a log, a
+ * What a right answer is. `none` and generic wordings alone: nothing at high/medium (a wording that names its
+ * cause gets its rule alone too). In a log, a
  * `none` message inside a RUN step's output leaves the step's own failure as the answer.
  */
 function expectation(entry: CatalogueEntry, mode: Check["mode"]): string {
-  if (mode === "alone") return entry.generic ? "none" : entry.rule;
+  if (mode === "alone") return entry.generic && !entry.namesCause ? "none" : entry.rule;
   if (entry.rule === "none" && !entry.context && (entry.in === "run" || entry.in === "classic-run")) return "run-step-failed";
   return entry.rule;
 }
