@@ -297,6 +297,22 @@ describe("byte path = string path", () => {
     expect(bailed.join()).toContain("ends in ': '");
   });
 
+  it("gives a message word-wrapped in an indented column to the string path, which joins it", async () => {
+    const text = [
+      "       Command failed with exit code 1: docker images -q app",
+      "       Got permission denied while trying to ",
+      "       connect to the Docker daemon socket at ",
+      "       unix:///var/run/docker.sock: Get http://%2Fvar%2Frun%2Fdocker.sock/v1.24/images/json: dial unix ",
+      "       /var/run/docker.sock: connect: permission ",
+      "       denied",
+      "",
+    ].join("\n");
+    const bailed: string[] = [];
+    const got = await bytePath(Buffer.from(text), undefined, bailed);
+    expect(got).toEqual(stringPath(Buffer.from(text)));
+    expect(JSON.stringify(got)).toContain("docker-socket-permission");
+  });
+
   it("keeps a long lookback that reaches above a shorter window kept just before it", async () => {
     const output = Array.from({ length: 120 }, (_, i) => `#12 1.${i} compiling module${i}.o`).join("\n");
     const text = [

@@ -1,7 +1,7 @@
 // Pastes repaired before matching: hard-wrapped lines joined back (a local rule on one break),
 // placeholders and redactions read as tokens.
 import { describe, expect, it } from "vitest";
-import { isWrapBreak, rejoinWrapped, tokenizePlaceholders } from "../src/engine/repair.js";
+import { isIndentedWordWrap, isWrapBreak, rejoinWrapped, tokenizePlaceholders } from "../src/engine/repair.js";
 import { redact } from "../src/redact/secrets.js";
 import { builtinEngine } from "./helpers/engine.js";
 
@@ -166,6 +166,37 @@ describe("rejoining terminal wraps", () => {
     const log = `Step 5/12 : RUN make\n ---> Running in 8d04c3b0e864\n${command}\nnat/upnp.go:9:2: cannot find package "github.com/NebulousLabs/go-upnp" in any of:\n`;
     expect(command).toHaveLength(200);
     expect(builtinEngine().diagnose(log).diagnoses[0]).toMatchObject({ ruleId: "run-step-failed", confidence: "medium" });
+  });
+});
+
+describe("rejoining a message word-wrapped inside an indented column", () => {
+  // (https://github.com/oblador/loki/issues/329: a Node CLI's task list wrapped the docker call's error at its column,
+  // keeping the blank it broke at)
+  const loki = [
+    "       Command failed with exit code 1: docker ",
+    "       images -q yukinying/chrome-headless-browse",
+    "       Got permission denied while trying to ",
+    "       connect to the Docker daemon socket at ",
+    "       unix:///var/run/docker.sock: Get ",
+    "       http://%2Fvar%2Frun%2Fdocker.sock/v1.24/im",
+    "       ages/json: dial unix ",
+    "       /var/run/docker.sock: connect: permission ",
+    "       denied",
+  ].join("\n");
+  it("joins the lines that end in the blank the wrap broke at, dropping the column's indentation", () => {
+    const lines = rejoinWrapped(loki).text.split("\n");
+    expect(lines[1]).toBe("       Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get http://%2Fvar%2Frun%2Fdocker.sock/v1.24/im");
+    expect(lines[2]).toBe("       ages/json: dial unix /var/run/docker.sock: connect: permission denied");
+    expect(builtinEngine().diagnose(loki).diagnoses[0]).toMatchObject({ ruleId: "docker-socket-permission" });
+  });
+  it("leaves alone indented lines without that blank, deeper lines and capitalised new lines", () => {
+    expect(isIndentedWordWrap("    at Object.<anonymous> (/app/index.js:1:1)", "    at Module._compile (node:internal)")).toBe(false);
+    expect(isIndentedWordWrap("    Caused by: something went wrong here ", "      nested detail line")).toBe(false);
+    expect(isIndentedWordWrap("    the first message of the list ends ", "    Second message starts here")).toBe(false);
+    expect(isIndentedWordWrap("no indentation on this line at all here ", "no indentation either")).toBe(false);
+    // Docker's layer progress (each line ends in a blank) and a record under it
+    expect(isIndentedWordWrap("    b2a90e359469: Preparing ", "    05a203ee051c: Preparing ")).toBe(false);
+    expect(isIndentedWordWrap("    ef763da74d91: Waiting ", "    denied: requested access to the resource is denied")).toBe(false);
   });
 });
 

@@ -41,6 +41,15 @@ function endsInColonBlank(buf: Buffer, start: number, end: number): boolean {
 }
 
 /**
+ * Whether the line [start, end) is indented and ends in one blank after a word, as repair.ts's isIndentedWordWrap
+ * reads a Node CLI's word-wrapped column (the string path may join it to the next line).
+ */
+function endsInIndentedBlank(buf: Buffer, start: number, end: number): boolean {
+  if (end > start && buf[end - 1] === 0x0d) end--;
+  return end - start >= 12 && buf[start] === 0x20 && buf[start + 1] === 0x20 && buf[end - 1] === 0x20 && buf[end - 2] !== 0x20;
+}
+
+/**
  * Whether the line [start, end) holds a byte that may make its length in bytes differ from the
  * string path's: UTF-8, ESC (ANSI codes), and the starts of what prepareText rewrites (an HTML
  * entity `&amp;`, a Slack link `<https://…|label>`, an Engine API message `{"stream":…}`).
@@ -459,7 +468,7 @@ export class ByteDiagnosis {
     // making a keyword neither line holds: on a log small enough to be repaired, it answers.
     const repair = this.total <= REPAIR_LIMIT;
     if (!repair && this.mayShrink && this.total <= SHRINK_BYTES) throw new BailOut("over the repair limit in bytes, maybe not in characters");
-    if (repair && this.chainEnd) throw new BailOut("a line ends in ': ' or ', ' (a chain or sentence a chat client may have wrapped)");
+    if (repair && this.chainEnd) throw new BailOut("a line ends in ': ' or ', ', or an indented one in a blank (a chain, sentence or column the string path may join)");
     if (repair && this.psPosition) throw new BailOut("a PowerShell error view, whose message the string path may rejoin");
     // Conditions only accumulate, and the shadow's are a subset of the engine's: a `whenNot`
     // condition seen means the engine drops the matcher, so its run need not be read.
@@ -652,7 +661,7 @@ export class ByteDiagnosis {
       const lineNo = this.lineNo;
       this.noteWrap(buf, pos, at);
       if (this.lineKeys.size === 0 && lineNo > this.keepUntil && this.headChars > HEAD_CHARS && this.nonBlank) {
-        if (!this.chainEnd && at - pos >= CHAIN_MIN_BYTES) this.chainEnd = endsInColonBlank(buf, pos, at);
+        if (!this.chainEnd && at - pos >= CHAIN_MIN_BYTES) this.chainEnd = endsInColonBlank(buf, pos, at) || endsInIndentedBlank(buf, pos, at);
         // Most lines: no keyword, no window, the head read. Only their place is noted (endLine's first lines).
         this.flush(lineNo - this.ringSize + 1);
         this.ringStart[lineNo & mask] = this.curBase + pos;
@@ -690,7 +699,7 @@ export class ByteDiagnosis {
 
   /** Decides what to do with the line [start, end) of the current block. */
   private endLine(buf: Buffer, start: number, end: number, last: boolean): void {
-    if (!this.chainEnd && end - start >= CHAIN_MIN_BYTES) this.chainEnd = endsInColonBlank(buf, start, end);
+    if (!this.chainEnd && end - start >= CHAIN_MIN_BYTES) this.chainEnd = endsInColonBlank(buf, start, end) || endsInIndentedBlank(buf, start, end);
     const lineNo = this.lineNo;
     this.flush(lineNo - this.ringSize + 1);
     this.ringStart[lineNo & (this.ringSize - 1)] = this.curBase + start;

@@ -187,6 +187,25 @@ function recurringComposeHeads(lines: string[]): Set<string> {
   return recurring;
 }
 
+// A Node CLI's task list (listr, ora, execa's error under a task) word-wraps a message inside its indented column and
+// keeps the blank it broke at: the line ends in that one blank, and the next goes on at the same indentation with a
+// lower-case word or a path (`       Got permission denied while trying to ` / `       connect to the Docker daemon …`).
+// A log's own indented lines end in no blank.
+const WORD_WRAPPED_INDENTED = /^( {2,12})\S[^\n]{8,}\S $/;
+const SAME_COLUMN_GOES_ON = /^[a-z0-9/%(]/;
+
+/** The break after `line` is a word wrap inside an indented column (WORD_WRAPPED_INDENTED): `next` goes on at its indentation. */
+export function isIndentedWordWrap(line: string, next: string): boolean {
+  const m = WORD_WRAPPED_INDENTED.exec(line);
+  if (!m) return false;
+  const indent = m[1]!;
+  const rest = next.slice(indent.length);
+  // (not a list of records whose lines end in a blank, Docker's `b2a90e359469: Preparing `, nor a next line that
+  // opens with a record's own head, `denied: requested access …`)
+  return next.startsWith(indent) && rest[0] !== " " && SAME_COLUMN_GOES_ON.test(rest) && !RECORD_HEAD.test(rest) && !RECORD_HEAD.test(line.slice(indent.length));
+}
+const RECORD_HEAD = /^[\w.-]{1,40}: /;
+
 /** Joins hard-wrapped lines; `joins` lets evidence keep the line numbers of the paste. */
 export function rejoinWrapped(text: string): Repaired {
   if (text.length > REPAIR_LIMIT || !text.includes("\n")) return { text, joins: [] };
@@ -204,6 +223,9 @@ export function rejoinWrapped(text: string): Repaired {
     if (powerShell?.has(i - 1)) {
       // (the paste may indent every line alike: the next line's indentation goes)
       current = powerShellJoin(current, lastPhysical, next);
+      joins.push(offset + current.length - next.trimStart().length);
+    } else if (isIndentedWordWrap(lastPhysical, next)) {
+      current += next.trimStart();
       joins.push(offset + current.length - next.trimStart().length);
     } else if (isWrapBreak(prevPhysical, lastPhysical, next, composeHeads)) {
       if (PANE_EDGE.test(current)) current = current.slice(0, -1);
