@@ -311,6 +311,21 @@ describe("byte path = string path", () => {
     const got = await bytePath(Buffer.from(text), undefined, bailed);
     expect(got).toEqual(stringPath(Buffer.from(text)));
     expect(JSON.stringify(got)).toContain("docker-socket-permission");
+    // Buried among lines without a keyword, the wrapped lines are not kept in the reduced text, so only the bail-out
+    // hands the log on (at the end of a short paste, the reduced text's own repair would join them anyway). Lines
+    // shorter than a chain's 30 bytes count too: the string path's shape needs 13 characters.
+    const filler = (from: number) => Array.from({ length: 2000 }, (_, i) => `[${String(from + i).padStart(5, "0")}] compiling module_${from + i}.c`);
+    for (const wrapped of [
+      ["       the copy of the layer stopped with no ", "       space left on device"],
+      ["       copy stopped with no ", "       space left on device"],
+    ]) {
+      const buried = [...filler(0), ...wrapped, ...filler(2000), ""].join("\n");
+      const why: string[] = [];
+      const answer = await bytePath(Buffer.from(buried), undefined, why);
+      expect(answer).toEqual(stringPath(Buffer.from(buried)));
+      expect(JSON.stringify(answer)).toContain("disk-full");
+      expect(why.join()).toContain("an indented one in a blank");
+    }
   });
 
   it("keeps a long lookback that reaches above a shorter window kept just before it", async () => {

@@ -94,6 +94,14 @@ curl: (6) Could not resolve host: supervisor
     ["a Node app crashing at run time", "<--- Last few GCs --->\nFATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory\nerror Command failed with exit code 134."],
     ["a Go service losing its upstream", "2024/05/01 10:00:00 rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp 10.0.0.5:9000: connect: connection refused\""],
     ["an HTTP client test getting 401 and 503", "AssertionError: expected status 200, got 401 Unauthorized\nAssertionError: expected status 200, got 503 Service Unavailable"],
+    // ENOSPC where the kernel means no disk, and the OOM words any program prints (`names-cause` must not reach them)
+    ["PostgreSQL filling a container's /dev/shm", 'ERROR:  could not resize shared memory segment "/PostgreSQL.2058389254" to 16777216 bytes: No space left on device'],
+    ["Apache out of semaphores", "[core:emerg] [pid 1:tid 140234] (28)No space left on device: AH00023: Couldn't create the proxy mutex\nAH00016: Configuration Failed"],
+    ["systemd out of inotify watches", "Failed to add /run/systemd/ask-password to directory watch: No space left on device"],
+    ["Go's fsnotify out of inotify watches", 'level=fatal msg="failed to watch config" error="inotify_add_watch /etc/app/conf.d: no space left on device"'],
+    ["a Go service running out of memory", "2024/05/01 10:00:00 serving on :8080\nfatal error: runtime: out of memory\n\nruntime stack:\nruntime.throw({0x1a2b3c4, 0x16})"],
+    ["cargo relaying its server's SIGKILL", "     Running `target/release/server`\nerror: process didn't exit successfully: `target/release/server` (signal: 9, SIGKILL: kill)"],
+    ["a cargo test binary killed by a timeout", "Caused by:\n  process didn't exit successfully: `/home/runner/work/app/target/debug/deps/integration-3f2b9c1d0e8a7b6c` (signal: 9, SIGKILL: kill)"],
   ];
   for (const [what, log] of scary) {
     it(`gives no confident answer on ${what}`, () => {

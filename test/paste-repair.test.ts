@@ -160,6 +160,8 @@ describe("rejoining terminal wraps", () => {
     // (a width-cut number, or a word cut after a digit, still joins)
     expect(isWrapBreak(undefined, "x".repeat(79) + "1", "37 more lines")).toBe(true);
     expect(isWrapBreak(undefined, "x".repeat(79) + "1", "abc")).toBe(true);
+    // (an identifier cut after its digit is one word wrapped: `…model.S3` over `Exception: …`)
+    expect(isWrapBreak(undefined, "#14 41.27 Caused by: software.amazon.awssdk.services.s3.model.S3".padStart(80, "x"), "Exception: The AWS Access Key Id you provided does not exist")).toBe(true);
   });
   it("reads a Go diagnostic as the step's error after a command line exactly 200 characters long", () => {
     const command = `GO111MODULE=on go build -v -o app -ldflags "-X main.Commit=${"0".repeat(200)}`.slice(0, 199) + '"';
@@ -197,6 +199,9 @@ describe("rejoining a message word-wrapped inside an indented column", () => {
     // Docker's layer progress (each line ends in a blank) and a record under it
     expect(isIndentedWordWrap("    b2a90e359469: Preparing ", "    05a203ee051c: Preparing ")).toBe(false);
     expect(isIndentedWordWrap("    ef763da74d91: Waiting ", "    denied: requested access to the resource is denied")).toBe(false);
+    // a CI runner's echo of a script whose lines kept their trailing blanks (GitHub Actions' `Run` block)
+    expect(isIndentedWordWrap("  docker build -t acme/app:1.0 . ", "  docker push acme/app:1.0")).toBe(false);
+    expect(isIndentedWordWrap("  docker login -u \"$USER\" --password-stdin ", "  echo logged in")).toBe(false);
   });
 });
 

@@ -46,7 +46,8 @@ function endsInColonBlank(buf: Buffer, start: number, end: number): boolean {
  */
 function endsInIndentedBlank(buf: Buffer, start: number, end: number): boolean {
   if (end > start && buf[end - 1] === 0x0d) end--;
-  return end - start >= 12 && buf[start] === 0x20 && buf[start + 1] === 0x20 && buf[end - 1] === 0x20 && buf[end - 2] !== 0x20;
+  // (checked on lines of any length: the string path's shape needs 13 characters, not CHAIN_MIN_BYTES)
+  return end - start >= 13 && buf[start] === 0x20 && buf[start + 1] === 0x20 && buf[end - 1] === 0x20 && buf[end - 2] !== 0x20;
 }
 
 /**
@@ -661,7 +662,7 @@ export class ByteDiagnosis {
       const lineNo = this.lineNo;
       this.noteWrap(buf, pos, at);
       if (this.lineKeys.size === 0 && lineNo > this.keepUntil && this.headChars > HEAD_CHARS && this.nonBlank) {
-        if (!this.chainEnd && at - pos >= CHAIN_MIN_BYTES) this.chainEnd = endsInColonBlank(buf, pos, at) || endsInIndentedBlank(buf, pos, at);
+        if (!this.chainEnd) this.chainEnd = (at - pos >= CHAIN_MIN_BYTES && endsInColonBlank(buf, pos, at)) || endsInIndentedBlank(buf, pos, at);
         // Most lines: no keyword, no window, the head read. Only their place is noted (endLine's first lines).
         this.flush(lineNo - this.ringSize + 1);
         this.ringStart[lineNo & mask] = this.curBase + pos;
@@ -699,7 +700,7 @@ export class ByteDiagnosis {
 
   /** Decides what to do with the line [start, end) of the current block. */
   private endLine(buf: Buffer, start: number, end: number, last: boolean): void {
-    if (!this.chainEnd && end - start >= CHAIN_MIN_BYTES) this.chainEnd = endsInColonBlank(buf, start, end) || endsInIndentedBlank(buf, start, end);
+    if (!this.chainEnd) this.chainEnd = (end - start >= CHAIN_MIN_BYTES && endsInColonBlank(buf, start, end)) || endsInIndentedBlank(buf, start, end);
     const lineNo = this.lineNo;
     this.flush(lineNo - this.ringSize + 1);
     this.ringStart[lineNo & (this.ringSize - 1)] = this.curBase + start;

@@ -417,9 +417,11 @@ export class RuleEngine {
       if (!kept.length) continue;
       const found: Found = { matcher, hits: kept, docker: kept.some((h) => h.docker || (matcher.wording !== "specific" && dockerAround(text, h))) };
       // (at equal confidence a matcher speaking at its own wins over one held down for want of Docker output: its
-      // reading is on firmer ground, as a runner's own disk warning is beside a bare ENOSPC line)
+      // reading is on firmer ground, as a runner's own disk warning is beside a bare ENOSPC line. Not at low, where
+      // neither is an answer and the earlier, more specific variant's words stay the better guess.)
       const held = (f: Found): boolean => effective(f) < CONFIDENCE_RANK[f.matcher.confidence];
-      if (!previous || effective(found) > effective(previous) || (effective(found) === effective(previous) && held(previous) && !held(found)))
+      const tie = effective(found) === effective(previous ?? found) && effective(found) > CONFIDENCE_RANK.low;
+      if (!previous || effective(found) > effective(previous) || (tie && held(previous) && !held(found)))
         byRule.set(matcher.rule.id, found);
     }
     // A rule stands down when a rule it defers to also matched (decided on the set before

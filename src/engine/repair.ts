@@ -112,11 +112,12 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
     if (composeHead !== undefined && composeHeads.has(composeHead)) return false;
   }
   // A line that ends in a number and a next one that opens with a capitalised word (`… exit code: 137` over `The
-  // hosted runner: …`): joined they would read `137The`, a word glued to a number, which no text holds; two lines.
+  // hosted runner: …`): joined they would read `137The`, a word glued to a number; two lines. (Only a number of its
+  // own: an identifier cut after its digit, `…s3.model.S3` over `Exception: …`, is one word wrapped.)
   if (NUMBER_END.test(line) && CAPITALISED_WORD.test(next)) return false;
   return !NEW_LINE_START.test(cutAtBlank ? next.slice(1) : next);
 }
-const NUMBER_END = /\d$/;
+const NUMBER_END = /(?<![\w.])\d+$/;
 const CAPITALISED_WORD = /^[A-Z][a-z]{1,30}[ ,:]/;
 
 /** Rule 1b's shape: the line ends in a colon or comma and one blank (the byte path checks the same bytes). */
@@ -190,9 +191,12 @@ function recurringComposeHeads(lines: string[]): Set<string> {
 // A Node CLI's task list (listr, ora, execa's error under a task) word-wraps a message inside its indented column and
 // keeps the blank it broke at: the line ends in that one blank, and the next goes on at the same indentation with a
 // lower-case word or a path (`       Got permission denied while trying to ` / `       connect to the Docker daemon …`).
-// A log's own indented lines end in no blank.
+// A log's own indented lines rarely end in a blank; where they do, a CI runner echoing a script whose lines kept their
+// trailing blanks (GitHub Actions' `Run` block, `  docker build -t app . ` over `  docker run --rm app`), the next
+// line opens with a command, which a sentence goes on with far less often: such a line is its own.
 const WORD_WRAPPED_INDENTED = /^( {2,12})\S[^\n]{8,}\S $/;
 const SAME_COLUMN_GOES_ON = /^[a-z0-9/%(]/;
+const COMMAND_START = /^(?:echo|cd|export|sudo|make|cmake|cargo|mvn|gradle|curl|wget|apt-get|apk|mkdir|cp|mv|rm|chmod|chown|ls|cat|git|kubectl|helm|aws|gcloud|az|podman|buildah|bash|sh|python3?|node|npx)\s/;
 
 /** The break after `line` is a word wrap inside an indented column (WORD_WRAPPED_INDENTED): `next` goes on at its indentation. */
 export function isIndentedWordWrap(line: string, next: string): boolean {
@@ -202,7 +206,15 @@ export function isIndentedWordWrap(line: string, next: string): boolean {
   const rest = next.slice(indent.length);
   // (not a list of records whose lines end in a blank, Docker's `b2a90e359469: Preparing `, nor a next line that
   // opens with a record's own head, `denied: requested access …`)
-  return next.startsWith(indent) && rest[0] !== " " && SAME_COLUMN_GOES_ON.test(rest) && !RECORD_HEAD.test(rest) && !RECORD_HEAD.test(line.slice(indent.length));
+  return (
+    next.startsWith(indent) &&
+    rest[0] !== " " &&
+    SAME_COLUMN_GOES_ON.test(rest) &&
+    !RECORD_HEAD.test(rest) &&
+    !RECORD_HEAD.test(line.slice(indent.length)) &&
+    !NEW_LINE_START.test(rest) &&
+    !COMMAND_START.test(rest)
+  );
 }
 const RECORD_HEAD = /^[\w.-]{1,40}: /;
 

@@ -31,8 +31,10 @@ export type HitContext = (typeof CONTEXTS)[number];
 
 /**
  * `specific`: the words are only ever printed by Docker, BuildKit or a registry, so a hit is its
- * own evidence (a one-line chat paste gets the rule's confidence). `generic`: any program may print
- * them (`i/o timeout`, `Killed`), so the hit stays low unless the log shows Docker structure.
+ * own evidence (a one-line chat paste gets the rule's confidence). `names-cause`: any program may
+ * print them but they name one cause wherever they appear (`No space left on device`), so a hit
+ * outside Docker structure is held at medium. `generic`: any program may print them (`i/o timeout`,
+ * `Killed`), so the hit stays low unless the log shows Docker structure.
  */
 export const WORDINGS = ["specific", "names-cause", "generic"] as const;
 export type Wording = (typeof WORDINGS)[number];
