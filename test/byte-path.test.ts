@@ -92,6 +92,15 @@ async function compare(cases: Array<{ name: string; text: string }>, blockSize: 
   return { runs, bailed };
 }
 
+/** The byte path hands `text` to the string path for `reason`, and both answer with `ruleId`. */
+async function expectHandedOn(text: string, ruleId: string, reason: string): Promise<void> {
+  const bailed: string[] = [];
+  const got = await bytePath(Buffer.from(text), undefined, bailed);
+  expect(got).toEqual(stringPath(Buffer.from(text)));
+  expect(JSON.stringify(got)).toContain(ruleId);
+  expect(bailed.join()).toContain(reason);
+}
+
 describe("byte path = string path", () => {
   it("on every corpus log and its encodings, in small blocks", async () => {
     const { runs, bailed } = await compare(corpus, 4096);
@@ -290,11 +299,7 @@ describe("byte path = string path", () => {
       "ecr:GetAuthorizationToken on resource: *",
       "",
     ].join("\n");
-    const bailed: string[] = [];
-    const got = await bytePath(Buffer.from(text), undefined, bailed);
-    expect(got).toEqual(stringPath(Buffer.from(text)));
-    expect(JSON.stringify(got)).toContain("wrong-credentials");
-    expect(bailed.join()).toContain("ends in ': '");
+    await expectHandedOn(text, "wrong-credentials", "ends in ': '");
   });
 
   it("gives a message word-wrapped in an indented column to the string path, which joins it", async () => {
@@ -307,10 +312,7 @@ describe("byte path = string path", () => {
       "       denied",
       "",
     ].join("\n");
-    const bailed: string[] = [];
-    const got = await bytePath(Buffer.from(text), undefined, bailed);
-    expect(got).toEqual(stringPath(Buffer.from(text)));
-    expect(JSON.stringify(got)).toContain("docker-socket-permission");
+    await expectHandedOn(text, "docker-socket-permission", "an indented one in a blank");
     // Buried among lines without a keyword, the wrapped lines are not kept in the reduced text, so only the bail-out
     // hands the log on (at the end of a short paste, the reduced text's own repair would join them anyway). Lines
     // shorter than a chain's 30 bytes count too: the string path's shape needs 13 characters.
@@ -319,12 +321,7 @@ describe("byte path = string path", () => {
       ["       the copy of the layer stopped with no ", "       space left on device"],
       ["       copy stopped with no ", "       space left on device"],
     ]) {
-      const buried = [...filler(0), ...wrapped, ...filler(2000), ""].join("\n");
-      const why: string[] = [];
-      const answer = await bytePath(Buffer.from(buried), undefined, why);
-      expect(answer).toEqual(stringPath(Buffer.from(buried)));
-      expect(JSON.stringify(answer)).toContain("disk-full");
-      expect(why.join()).toContain("an indented one in a blank");
+      await expectHandedOn([...filler(0), ...wrapped, ...filler(2000), ""].join("\n"), "disk-full", "an indented one in a blank");
     }
   });
 
