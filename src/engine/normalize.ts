@@ -186,7 +186,8 @@ const BUILDKIT_STEP = /^#(\d+) (\d+\.\d+ |[1-9]\d{3}\. )?/;
 // BuildKit's tty view shows a command's output without the `#N`, timed with four significant
 // digits (`0.193`, `79.94`, `822.6`): a shape other programs' timestamps rarely have.
 const BUILDKIT_TTY_TIMED = /^(?:\d\.\d{3}|[1-9]\d\.\d\d|[1-9]\d\d\.\d|[1-9]\d{3}\.\d) {1,8}(?=\S)/;
-const QUOTE = /^(?:> ?)+/;
+// (BuildKit opens its error box's header with a blank, ` > [2/3] RUN …:`, which a CI timestamp's one blank leaves)
+const QUOTE = /^ ?(?:> ?)+/;
 // A chat or issue editor's bold left around a pasted line (`**ERROR: unsatisfiable constraints:`);
 // not make's `***` nor a list's `* `.
 const MD_BOLD = /^\*\*(?=[A-Za-z])|(?<=\S)\*\*$/g;
