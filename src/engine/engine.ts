@@ -20,6 +20,8 @@ interface NearCheck {
   side: "both" | "before" | "after";
   /** Only lines of the evidence's own BuildKit step (`#N`) count. */
   sameStep: boolean;
+  /** Only lines BuildKit timed (a process's output) count. */
+  timed: boolean;
 }
 
 interface Matcher {
@@ -69,7 +71,7 @@ const FALLBACK_PRIORITY = 8;
 
 function compileMatcher(rule: RuleFile, spec: MatchSpec, variant?: NonNullable<RuleFile["variants"]>[number]): Matcher {
   const flags = spec.caseSensitive ? "u" : "iu";
-  const near = (n: { pattern: string; within: number; side: NearCheck["side"]; sameStep: boolean }): NearCheck => ({ re: new RegExp(n.pattern, flags), within: n.within, side: n.side, sameStep: n.sameStep });
+  const near = (n: { pattern: string; within: number; side: NearCheck["side"]; sameStep: boolean; timed: boolean }): NearCheck => ({ re: new RegExp(n.pattern, flags), within: n.within, side: n.side, sameStep: n.sameStep, timed: n.timed });
   // The patterns are compiled when a line first holds one of the matcher's keywords: most of some 1 300
   // never are on a given log, and compiling them all up front was a tenth of a one-line run's start-up.
   let any: RegExp[] | undefined;
@@ -487,14 +489,15 @@ export class RuleEngine {
     if (m.near.length === 0 && m.notNear.length === 0) return true;
     const widest = Math.max(...m.near.map((n) => n.within), ...m.notNear.map((n) => n.within));
     const { before, after } = linesAround(text, hit.start, hit.end, widest);
-    // Each line with its distance from the evidence line, its side and its BuildKit step, to honour
-    // `within`, `side` and `sameStep`.
+    // Each line with its distance from the evidence line, its side, its BuildKit step and whether BuildKit
+    // timed it, to honour `within`, `side`, `sameStep` and `timed`.
     // A hit with no BuildKit step number (the classic builder's output) shares its step with the
     // lines up to the nearest step header on each side (`Step 4/6 : RUN …` starts the next one).
-    const around: Array<[string, number, "before" | "after" | "both", number | undefined, boolean]> = [[hit.text, 0, "both", hit.step, true]];
+    const hitTimed = cleanLine(text.slice(hit.start, hit.end)).timed === true;
+    const around: Array<[string, number, "before" | "after" | "both", number | undefined, boolean, boolean]> = [[hit.text, 0, "both", hit.step, true, hitTimed]];
     // BuildKit's tty view times every line of a step's output (`81.09 …`, no `#N`): next to such a
     // hit, a line without that time (the CI job's or the terminal's own) is no longer the step's.
-    const ttyHit = hit.step === undefined && cleanLine(text.slice(hit.start, hit.end)).timed === true;
+    const ttyHit = hit.step === undefined && hitTimed;
     for (const [lines, side] of [[before, "before"], [after, "after"]] as const) {
       let own = true;
       lines.forEach((l, i) => {
@@ -502,13 +505,13 @@ export class RuleEngine {
         const boundary = c.step !== undefined || headerKind(c.text) !== undefined || (ttyHit && c.text !== "" && !c.timed);
         // (a header before the hit opens the hit's own step; one after it opens the next)
         if (boundary && side === "after") own = false;
-        around.push([c.text, i + 1, side, c.step, own]);
+        around.push([c.text, i + 1, side, c.step, own, c.timed === true]);
         if (boundary && side === "before") own = false;
       });
     }
     const sameStep = (step: number | undefined, own: boolean): boolean => (hit.step !== undefined ? step === hit.step : own);
     const seen = (n: NearCheck): boolean =>
-      around.some(([line, d, side, step, own]) => d <= n.within && (n.side === "both" || side === n.side) && (!n.sameStep || sameStep(step, own)) && n.re.test(line));
+      around.some(([line, d, side, step, own, timed]) => d <= n.within && (n.side === "both" || side === n.side) && (!n.sameStep || sameStep(step, own)) && (!n.timed || timed) && n.re.test(line));
     return m.near.every(seen) && !m.notNear.some(seen);
   }
 

@@ -66,6 +66,8 @@ const near = z
     side: z.enum(["both", "before", "after"]).default("both"),
     /** Only lines of the evidence's own BuildKit step (`#N ...`) count: steps run side by side. */
     sameStep: z.boolean().default(false),
+    /** Only lines BuildKit timed count (`#8 94.79 …`, `94.79 …`): a process's own output, which only a RUN step has. */
+    timed: z.boolean().default(false),
   })
   .strict();
 
