@@ -16,6 +16,17 @@ describe("exec format error split by context", () => {
     expect(r.diagnoses.map((d) => d.ruleId)).not.toContain("exec-format-error");
   });
 
+  it("after s6-overlay booted the container (its bracketed stages), a start script's words are the container's", () => {
+    const boot = "[cont-init.d] done.\n[services.d] starting services\n[services.d] done.\n";
+    const line = "./run: line 15: /usr/bin/rbfeeder: cannot execute binary file: Exec format error";
+    expect(diagnose(boot + line).diagnoses[0]).toMatchObject({ ruleId: "exec-format-error", confidence: "medium" });
+    // (the same words with no container around them are anyone's: low)
+    expect(diagnose(line).diagnoses[0]?.confidence).toBe("low");
+    // (and a RUN step's timed output stays the step's, s6 lines above or not)
+    const step = `${boot}#7 [linux/arm64 3/5] RUN /usr/bin/rbfeeder --version\n#7 0.215 ${line}\n#7 ERROR: process "/bin/sh -c /usr/bin/rbfeeder --version" did not complete successfully: exit code: 126`;
+    expect(diagnose(step).diagnoses[0]?.ruleId).toBe("qemu-binfmt-missing");
+  });
+
   it("at container start: the image is for another architecture", () => {
     const r = diagnose(`$ docker run --rm ghcr.io/acme/tool:1.2
 exec /usr/local/bin/tool: exec format error`);

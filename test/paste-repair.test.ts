@@ -1,7 +1,7 @@
 // Pastes repaired before matching: hard-wrapped lines joined back (a local rule on one break),
 // placeholders and redactions read as tokens.
 import { describe, expect, it } from "vitest";
-import { isIndentedWordWrap, isWrapBreak, rejoinWrapped, tokenizePlaceholders } from "../src/engine/repair.js";
+import { isIndentedWordWrap, isWrapBreak, rejoinWrapped, tokenizePlaceholders, unpadRows } from "../src/engine/repair.js";
 import { redact } from "../src/redact/secrets.js";
 import { builtinEngine } from "./helpers/engine.js";
 
@@ -171,6 +171,31 @@ describe("rejoining terminal wraps", () => {
   });
 });
 
+describe("a console's padded rows copied as one line", () => {
+  const verdict =
+    'ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref 878ca2e9-5652-49a2-a5d4-bdccb76801e5::y8wm91hil8u8tdw48rxcbf6az: "/index.html": not found';
+  // every row the same text width and the same padding to the window's width (here 80 + 21)
+  const padded = (width: number, pad: number) => verdict.match(new RegExp(`.{1,${width}}`, "g"))!.join(" ".repeat(pad));
+
+  it("drops the padding between rows, so the verdict reads whole", () => {
+    expect(unpadRows(padded(80, 21))).toBe(verdict);
+    expect(unpadRows(padded(80, 21) + "   ")).toBe(verdict);
+    expect(rejoinWrapped(`docker build .\n${padded(80, 21)}`).text).toBe(`docker build .\n${verdict}`);
+    expect(builtinEngine().diagnose(padded(80, 21)).diagnoses[0]).toMatchObject({ ruleId: "copy-source-not-found", confidence: "high" });
+  });
+
+  it("leaves alone one padded row, rows of unequal widths or paddings, and aligned columns", () => {
+    const one = `${verdict.slice(0, 80)}${" ".repeat(21)}${verdict.slice(80, 140)}`;
+    expect(unpadRows(one)).toBe(one);
+    const uneven = `${verdict.slice(0, 80)}${" ".repeat(21)}${verdict.slice(80, 150)}${" ".repeat(21)}${verdict.slice(150)}`;
+    expect(unpadRows(uneven)).toBe(uneven);
+    const pads = `${verdict.slice(0, 80)}${" ".repeat(21)}${verdict.slice(80, 160)}${" ".repeat(12)}${verdict.slice(160)}`;
+    expect(unpadRows(pads)).toBe(pads);
+    const table = `REPOSITORY${" ".repeat(10)}TAG${" ".repeat(9)}IMAGE ID${" ".repeat(9)}CREATED${" ".repeat(9)}SIZE`;
+    expect(unpadRows(table)).toBe(table);
+  });
+});
+
 describe("rejoining a message word-wrapped inside an indented column", () => {
   // (https://github.com/oblador/loki/issues/329: a Node CLI's task list wrapped the docker call's error at its column,
   // keeping the blank it broke at)
@@ -213,6 +238,8 @@ describe("placeholders and redactions", () => {
     // An ellipsis cutting a path component; not one that ends a sentence or a path.
     expect(tokenizePlaceholders("ADD failed: stat /var/lib/docker/tmp/docker-builder.../foo.php: no such file")).toBe("ADD failed: stat /var/lib/docker/tmp/docker-builderxxx/foo.php: no such file");
     expect(tokenizePlaceholders("Sending build context... /src done...")).toBe("Sending build context... /src done...");
+    // `<...>` for a part left out (a path's head), and not an HTML-ish `<...>` inside words
+    expect(tokenizePlaceholders("COPY failed: stat <...>/docker-entrypoint.sh: no such file or directory")).toBe("COPY failed: stat xxx/docker-entrypoint.sh: no such file or directory");
     // Not placeholders: a shell variable, Markdown emphasis, a digest mask.
     expect(tokenizePlaceholders("echo ${HOME} **bold** sha256:***")).toBe("echo ${HOME} **bold** sha256:***");
     // Nor GNU make's own marker in front of a failed target.

@@ -26,7 +26,7 @@ import { HEADER_KEYWORDS, closesStep, headerKind, runningIn } from "./context.js
 import { DOCKER_WINDOW, RuleEngine, STEP_LOOKBACK } from "./engine.js";
 import { FactState, PROBES, type Probe } from "./facts.js";
 import { type CleanLine, assertLogText, cleanLine, prepareText } from "./normalize.js";
-import { MIN_WRAP, PS_POSITION, REPAIR_LIMIT, TERMINAL_WIDTHS, rejoinWrapped } from "./repair.js";
+import { MIN_WRAP, PADDED_MIN_RUN, PS_POSITION, REPAIR_LIMIT, TERMINAL_WIDTHS, rejoinWrapped } from "./repair.js";
 import { ByteAutomaton, KIND_ESC, KIND_NL, KIND_OUT, ansiLength } from "./scan-bytes.js";
 import { WasmScanner, segmentStarts } from "./scan-wasm.js";
 import type { DiagnoseOptions, DiagnoseResult, Lang } from "./types.js";
@@ -48,6 +48,18 @@ function endsInIndentedBlank(buf: Buffer, start: number, end: number): boolean {
   if (end > start && buf[end - 1] === 0x0d) end--;
   // (checked on lines of any length: the string path's shape needs 13 characters, not CHAIN_MIN_BYTES)
   return end - start >= 13 && buf[start] === 0x20 && buf[start + 1] === 0x20 && buf[end - 1] === 0x20 && buf[end - 2] !== 0x20;
+}
+
+/** Two runs of PADDED_MIN_RUN blanks or more, the first MIN_WRAP bytes in or further: maybe padded rows (repair.ts unpadRows). */
+function hasPaddedRuns(buf: Buffer, start: number, end: number): boolean {
+  let runs = 0;
+  let blanks = 0;
+  for (let i = start + MIN_WRAP; i < end; i++) {
+    if (buf[i] === 0x20) {
+      if (++blanks === PADDED_MIN_RUN && ++runs === 2) return true;
+    } else blanks = 0;
+  }
+  return false;
 }
 
 /**
@@ -374,6 +386,8 @@ export class ByteDiagnosis {
   private total = 0;
   /** A line ended in `: ` (repair.ts rule 1b): on a paste-sized log only the string path joins it. */
   private chainEnd = false;
+  /** A line that may be a console's padded rows copied as one (repair.ts unpadRows): the string path answers. */
+  private paddedRows = false;
   /** Whether the bytes so far may prepare to fewer characters (SHRINK_BYTES), and the last few. */
   private mayShrink = false;
   private shrinkTail = "";
@@ -471,6 +485,7 @@ export class ByteDiagnosis {
     if (!repair && this.mayShrink && this.total <= SHRINK_BYTES) throw new BailOut("over the repair limit in bytes, maybe not in characters");
     if (repair && this.chainEnd) throw new BailOut("a line ends in ': ' or ', ', or an indented one in a blank (a chain, sentence or column the string path may join)");
     if (repair && this.psPosition) throw new BailOut("a PowerShell error view, whose message the string path may rejoin");
+    if (repair && this.paddedRows) throw new BailOut("a console's padded rows copied as one line, which the string path unpads");
     // Conditions only accumulate, and the shadow's are a subset of the engine's: a `whenNot`
     // condition seen means the engine drops the matcher, so its run need not be read.
     for (const m of this.wholeRunHits) {
@@ -691,6 +706,7 @@ export class ByteDiagnosis {
     const len = end - start;
     const wide = len >= MIN_WRAP && hasWideByte(buf, start, end);
     const wrap = len >= MIN_WRAP && (wide || TERMINAL_WIDTHS.has(len) || len === this.prevLineLen || (this.prevWide && len <= this.prevLineLen));
+    if (!this.paddedRows && len >= 2 * MIN_WRAP + 2 * PADDED_MIN_RUN) this.paddedRows = hasPaddedRuns(buf, start, end);
     this.prevLineLen = len;
     this.prevWide = wide;
     if (!wrap) return;

@@ -9,7 +9,8 @@ import type { HitContext } from "../rules/schema.js";
 import type { CleanLine } from "./normalize.js";
 
 /** What a step does, read from its header. */
-export type StepKind = "run-step" | "pull" | "push" | "export" | "builder-boot" | "other";
+/** (`container`: a container's own init booting it, so what follows is the running container's output.) */
+export type StepKind = "run-step" | "pull" | "push" | "export" | "builder-boot" | "container" | "other";
 
 /** Lines that open a step: BuildKit `#N [stage 2/5] RUN ...`, the error box ` > [2/5] RUN ...:`, tty `=> [2/5] RUN`, classic `Step 2/5 : RUN`. */
 export const HEADER_KEYWORDS = [
@@ -50,6 +51,12 @@ export const HEADER_KEYWORDS = [
   "the command 'powershell ",
   // buildah's (podman build's) verdict on a RUN step does the same: `Error: building at STEP "RUN …": …`
   "building at step \"run ",
+  // s6-overlay booting a container (linuxserver.io's images and many others): its program's output follows
+  "[s6-init] ",
+  "[cont-init.d] ",
+  "[services.d] ",
+  "[cont-finish.d] ",
+  "s6-rc: info: service ",
 ];
 
 const HEADER: Array<[RegExp, StepKind]> = [
@@ -76,6 +83,9 @@ const HEADER: Array<[RegExp, StepKind]> = [
   [/^INFO\[\d+\] RUN\b/, "run-step"],
   [/^INFO\[\d+\] Retrieving image manifest\b/, "pull"],
   [/^INFO\[\d+\] (?:Taking snapshot|COPY|ADD|WORKDIR)\b/, "other"],
+  // s6-overlay's stages (v2's bracketed ones, v3's s6-rc services): only a container runs this init, so the
+  // lines after it are the container's program, started (`[services.d] starting services`) or starting.
+  [/^(?:\[(?:s6-init|cont-init\.d|services\.d|cont-finish\.d)\] |s6-rc: info: service )/i, "container"],
 ];
 
 // The classic builder's `Successfully built <id>` / `Successfully tagged <ref>`, BuildKit's
@@ -227,7 +237,8 @@ export class StepTracker {
       // `#N ERROR: ...` without a time is BuildKit's verdict on the step, not the command's output.
       if (!clean.timed && clean.text.startsWith("ERROR:")) out.add("step-verdict");
     } else kind = clean.timed || clean.stepStderr ? "run-step" : clean.service ? undefined : this.current;
-    if (kind && kind !== "other") out.add(kind);
+    if (kind === "container") out.add("container-start");
+    else if (kind && kind !== "other") out.add(kind);
     // After the build's own success line, outside any later step: not the build's output.
     if (!kind && this.built) out.add("after-build");
     // A line that names its own registry request (`Get "https://host/v2/"`, `pull access denied`)

@@ -19,6 +19,9 @@ const SHAPES: Array<[string[], RegExp]> = [
   // Cloud Native Buildpacks' lifecycle building an image in its builder container (pack, Spring Boot's
   // build-image, Paketo): each phase tags its lines `[creator]`, `[builder]`, `[exporter]` ….
   [["[creator] ", "[builder] ", "[detector] ", "[analyzer] ", "[restorer] ", "[exporter] "], /^(?:\[INFO\] +)?\[(?:creator|builder|detector|analyzer|restorer|exporter)\] {2,}/i],
+  // s6-overlay, the init of linuxserver.io's and many other images, booting a container: v2's bracketed
+  // stages and v3's s6-rc services. Nothing but a container runs it, so its lines are a container's output.
+  [["[s6-init] ", "[cont-init.d] ", "[services.d] ", "[cont-finish.d] ", "s6-rc: info: service "], /^(?:\[(?:s6-init|cont-init\.d|services\.d|cont-finish\.d)\] |s6-rc: info: service )/i],
   // The v1 registry API that `docker login` still tried first in older CLIs.
   [["/v1/users/"], /https?:\/\/[^\s/"]+\/v1\/users\/(?:["\s:]|$)/i],
 ];

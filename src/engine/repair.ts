@@ -218,9 +218,38 @@ export function isIndentedWordWrap(line: string, next: string): boolean {
 }
 const RECORD_HEAD = /^[\w.-]{1,40}: /;
 
+// A console's rows padded with blanks to the window's width and copied as one line (a Windows console,
+// `…failed to calculate checksu                     m of ref …`): the text of every row but the last is
+// one width, and so is its padding. Two padded rows at least, the text MIN_WRAP wide or more: an aligned
+// table's columns are neither that wide nor that regular.
+const PAD_RUN = / {8,}/g;
+export const PADDED_MIN_RUN = 8;
+
+/** The line with its rows' padding removed, when it is a padded console copy (above); else the line. */
+export function unpadRows(line: string): string {
+  if (line.length < 2 * MIN_WRAP + 2 * PADDED_MIN_RUN || !line.includes("        ")) return line;
+  // (the last row may be padded too)
+  const body = line.trimEnd();
+  const runs = [...body.matchAll(PAD_RUN)];
+  if (runs.length < 2) return line;
+  const width = runs[0]!.index;
+  const pad = runs[0]![0].length;
+  if (width < MIN_WRAP || body[0] === " ") return line;
+  for (let i = 0; i < runs.length; i++) {
+    const r = runs[i]!;
+    if (r.index !== i * (width + pad) + width || r[0].length !== pad) return line;
+  }
+  // (the last row's text is no wider than the others, and there is one)
+  const tail = body.length - runs.length * (width + pad);
+  if (tail <= 0 || tail > width) return line;
+  return body.replace(PAD_RUN, "");
+}
+
 /** Joins hard-wrapped lines; `joins` lets evidence keep the line numbers of the paste. */
-export function rejoinWrapped(text: string): Repaired {
-  if (text.length > REPAIR_LIMIT || !text.includes("\n")) return { text, joins: [] };
+export function rejoinWrapped(input: string): Repaired {
+  if (input.length > REPAIR_LIMIT) return { text: input, joins: [] };
+  const text = input.includes("        ") ? input.split("\n").map(unpadRows).join("\n") : input;
+  if (!text.includes("\n")) return { text, joins: [] };
   const lines = text.split("\n");
   const out: string[] = [];
   const joins: number[] = [];
@@ -276,12 +305,17 @@ const MASKED = /\[(?:MASKED|REDACTED|redacted|masked|secure)\]/g;
 // An ellipsis that stands for the rest of a path component (`/tmp/docker-builder.../foo.php`): cut
 // or redacted by the person pasting, it is a token like the others.
 const PATH_ELLIPSIS = /(?<=[\w-])(?:\.{3}|…)(?=\/)/g;
+// `<...>` standing for a part the person left out (`stat <...>/docker-entrypoint.sh`): also a token.
+const ELIDED = /<(?:\.{3}|…)>/g;
 
 /** Placeholders and redactions as plain tokens (per candidate line; cheap when there are none). */
 export function tokenizePlaceholders(line: string): string {
   let s = line;
   if (s.includes("{")) s = s.replace(BRACED, (_m, name: string) => name.replaceAll("_", "-").toLowerCase());
-  if (s.includes("<")) s = s.replace(ANGLED, (_m, a?: string, b?: string) => (a ?? b ?? "x").toLowerCase());
+  if (s.includes("<")) {
+    s = s.replace(ANGLED, (_m, a?: string, b?: string) => (a ?? b ?? "x").toLowerCase());
+    if (s.includes("<...>") || s.includes("<…>")) s = s.replace(ELIDED, "xxx");
+  }
   if (s.includes("***")) s = s.replace(STARS, "xxx");
   if (s.includes("[")) s = s.replace(MASKED, "xxx");
   if (s.includes(".../") || s.includes("…/")) s = s.replace(PATH_ELLIPSIS, "xxx");
