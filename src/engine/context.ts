@@ -139,7 +139,8 @@ const LINE_WORDS: Array<[RegExp, HitContext]> = [
   // request the daemon was relaying, is between the CLI and its daemon.
   // (and docker-machine checking its daemon's certificate: `Error checking TLS connection: … There was an error
   // validating certificates for host "192.168.99.100:2376": x509: …`)
-  [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b|\bError checking TLS connection: |\berror validating certificates for host "/i, "daemon-api"],
+  // (and the CLI's own stream of the daemon's events while `docker run` waits: `error getting events from daemon: …`)
+  [/\bhttps?:\/\/[^\s/"]+\/v1\.\d{1,2}\/|\berror during connect\b|\bAn error occurred trying to connect\b|\bError checking TLS connection: |\berror validating certificates for host "|\berror getting events from daemon: /i, "daemon-api"],
   // kubectl, Helm and anything on client-go talking to its cluster's API server (`Unable to connect to
   // the server: x509: …`, `The connection to the server host:6443 was refused`, Helm's `Kubernetes
   // cluster unreachable: `, kubectl's `unable to recognize "x.yaml": Get …` and `failed to download
