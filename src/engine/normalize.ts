@@ -193,6 +193,8 @@ const QUOTE = /^ ?(?:> ?)+/;
 const MD_BOLD = /^\*\*(?=[A-Za-z])|(?<=\S)\*\*$/g;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
 const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
+// (and around an image's name as a translated page shows it: `pull access denied for adilinden / rpi-ffmpeg,`)
+const SPACED_DENIED_REF = /\b(pull access denied for )([\w.-]+(?::\d{1,5})?) \/ ([\w.-]+)(?: \/ ([\w.-]+))?(?=[,\s]|$)/gi;
 const CURLY = /[‘’“”]/;
 // A control code whose ESC did not survive the copy: shown as `←[91m`, `←[2K` (Windows consoles), `^[[0m`
 // (caret notation), `\uFFFD[91m` (a byte that did not decode), or dropped (`[91mKilled`). Bare, only a colour
@@ -342,6 +344,7 @@ export function cleanLine(raw: string): CleanLine {
   // (Only in such a field: BuildKit escapes the quotes of a RUN command the same way, `process "…\"x\"…"`.)
   if (text.includes('\\"') && LOG_FIELD.test(text)) text = text.replace(/\\(["\\])/g, "$1");
   if (text.includes(" / ")) text = text.replace(SPACED_PLATFORM, (_m, os: string, arch: string, v?: string) => (v ? `${os}/${arch}/${v}` : `${os}/${arch}`));
+  if (text.includes(" / ") && text.includes("denied for ")) text = text.replace(SPACED_DENIED_REF, (_m, head: string, a: string, b: string, c?: string) => (c ? `${head}${a}/${b}/${c}` : `${head}${a}/${b}`));
   text = tokenizePlaceholders(text);
   if ((text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48) || text.startsWith("[")) text = text.replace(TIMESTAMP_BEFORE_STEP, "");
   if (text.includes(": #")) text = text.replace(WORKSPACE_BEFORE_STEP, "");
