@@ -773,8 +773,12 @@ export class ByteDiagnosis {
           // A finished build closes the step for every line after it, numbered or not, a finished
           // pull the step shown; a running container's output (Compose's service prefix) opens none.
           const asHeader = kp.header && !clean.service && headerStep === undefined && !effect;
+          const kind = asHeader ? headerKind(clean.text) : undefined;
           if (asHeader && closesStep(clean.text)) unnumberedHeader = true;
-          else if (asHeader && headerKind(clean.text)) {
+          // (s6-overlay's stages open nothing inside a numbered or timed step; elsewhere the line is handed on
+          // after the header pending above it, whose kind decides whether it opens a container: StepTracker.visit)
+          else if (kind === "container") keep ||= clean.step === undefined && !clean.timed;
+          else if (kind) {
             if (clean.step === undefined) unnumberedHeader = true;
             else headerStep = clean.step;
           }

@@ -198,6 +198,9 @@ export class StepTracker {
     }
     const kind = headerKind(clean.text);
     if (!kind) return;
+    // (s6-overlay's stages printed inside a build step, `#7 0.21 [s6-init] …` or under an open RUN, are that
+    // step's output: a RUN that runs an image's init keeps its kind)
+    if (kind === "container" && (clean.step !== undefined || clean.timed || this.current === "run-step")) return;
     // (A numbered header speaks only for its own step's lines, as for `current`.)
     if (clean.step === undefined) this.built = false;
     // The classic builder starts a container for CMD, ENV, LABEL ... too: `---> Running in` is a
@@ -222,8 +225,11 @@ export class StepTracker {
   }
 
   /** An unnumbered step header (error box, tty view, classic builder) is open. */
+  // (not s6-overlay's stages: what follows is a running container's own output, as behind Compose's
+  // service prefix; container-start names it, the app's words stay anyone's: a Java app's heap, a
+  // container's DNS are no build's)
   get inStep(): boolean {
-    return this.current !== undefined;
+    return this.current !== undefined && this.current !== "container";
   }
 
   /** The contexts of a hit on this (already visited) line. */

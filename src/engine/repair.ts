@@ -225,24 +225,40 @@ const RECORD_HEAD = /^[\w.-]{1,40}: /;
 const PAD_RUN = / {8,}/g;
 export const PADDED_MIN_RUN = 8;
 
+// (A row's own text may end, or the next one begin, in a blank where the console cut at a word's end: that run
+// of blanks is one or two longer than the padding, on either side of it. The padding is then the shortest run or
+// up to two less (every row may begin with a blank), tried longest first, and the rows' period within two of the
+// distance between the first two runs' starts; only the padding goes, a row's own blanks stay.)
+const ROW_EDGE_BLANKS = 2;
+
 /** The line with its rows' padding removed, when it is a padded console copy (above); else the line. */
 export function unpadRows(line: string): string {
   if (line.length < 2 * MIN_WRAP + 2 * PADDED_MIN_RUN || !line.includes("        ")) return line;
   // (the last row may be padded too)
   const body = line.trimEnd();
-  const runs = [...body.matchAll(PAD_RUN)];
+  if (body[0] === " ") return line;
+  const runs = [...body.matchAll(PAD_RUN)].map((r) => [r.index, r.index + r[0].length] as const);
   if (runs.length < 2) return line;
-  const width = runs[0]!.index;
-  const pad = runs[0]![0].length;
-  if (width < MIN_WRAP || body[0] === " ") return line;
-  for (let i = 0; i < runs.length; i++) {
-    const r = runs[i]!;
-    if (r.index !== i * (width + pad) + width || r[0].length !== pad) return line;
+  let shortest = Infinity;
+  for (const [s, e] of runs) shortest = Math.min(shortest, e - s);
+  for (let pad = shortest; pad >= Math.max(PADDED_MIN_RUN, shortest - ROW_EDGE_BLANKS); pad--) {
+    for (let d = -ROW_EDGE_BLANKS; d <= ROW_EDGE_BLANKS; d++) {
+      const period = runs[1]![0] - runs[0]![0] + d;
+      const width = period - pad;
+      if (width < MIN_WRAP) continue;
+      const fits = runs.every(([s, e], i) => {
+        const from = i * period + width;
+        return s <= from && s >= from - ROW_EDGE_BLANKS && e >= from + pad && e <= from + pad + ROW_EDGE_BLANKS;
+      });
+      // (the last row's text is no wider than the others, and there is one)
+      const tail = body.length - runs.length * period;
+      if (!fits || tail <= 0 || tail > width) continue;
+      let out = "";
+      for (let i = 0; i <= runs.length; i++) out += body.slice(i * period, i === runs.length ? undefined : i * period + width);
+      return out;
+    }
   }
-  // (the last row's text is no wider than the others, and there is one)
-  const tail = body.length - runs.length * (width + pad);
-  if (tail <= 0 || tail > width) return line;
-  return body.replace(PAD_RUN, "");
+  return line;
 }
 
 /** Joins hard-wrapped lines; `joins` lets evidence keep the line numbers of the paste. */
@@ -306,7 +322,8 @@ const MASKED = /\[(?:MASKED|REDACTED|redacted|masked|secure)\]/g;
 // or redacted by the person pasting, it is a token like the others.
 const PATH_ELLIPSIS = /(?<=[\w-])(?:\.{3}|…)(?=\/)/g;
 // `<...>` standing for a part the person left out (`stat <...>/docker-entrypoint.sh`): also a token.
-const ELIDED = /<(?:\.{3}|…)>/g;
+// (not a type's elided parameters right after its name, `List<...>`, `std::vector<...>`)
+const ELIDED = /(?<![\w>])<(?:\.{3}|…)>/g;
 
 /** Placeholders and redactions as plain tokens (per candidate line; cheap when there are none). */
 export function tokenizePlaceholders(line: string): string {
