@@ -51,6 +51,8 @@ export const HEADER_KEYWORDS = [
   "the command 'powershell ",
   // buildah's (podman build's) verdict on a RUN step does the same: `Error: building at STEP "RUN …": …`
   "building at step \"run ",
+  // the classic builder running a parent image's ONBUILD triggers under FROM
+  "build trigger",
   // s6-overlay booting a container (linuxserver.io's images and many others): its program's output follows
   "[s6-init] ",
   "[cont-init.d] ",
@@ -76,6 +78,9 @@ const HEADER: Array<[RegExp, StepKind]> = [
   [/^(?:\[\d+\/\d+\] )?(?:Step|STEP) \d+(?:\/\d+)? ?: RUN\b|^---> Running in\b/, "run-step"],
   // (podman and buildah try each registry in turn: `Trying to pull docker.io/library/x:1...`)
   [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: FROM\b|^[\w.-]+: Pulling from\b|^Unable to find image\b|^Trying to pull (?:repository )?[\w.-]+\/\S/i, "pull"],
+  // The classic builder runs the parent image's ONBUILD triggers inside its FROM step (`# Executing 5 build
+  // triggers`, then `---> Running in <id>` and the trigger's output): mostly RUN commands, whose output follows.
+  [/^# Executing \d+ build triggers?\b/, "run-step"],
   // docker-compose v1 names the service and the image it pulls (case-sensitive: its own words)
   [/^Pulling [\w.-]{1,100} \([^()\s]{1,300}\)\.\.\.$/, "pull"],
   [/^(?:\[\d+\/\d+\] )?step \d+(?:\/\d+)? ?: [A-Z]+\b/i, "other"],

@@ -71,6 +71,15 @@ const VOCABULARY = [
   // kaniko's own verdicts on its push (its check before the build, and the push itself)
   "error checking push permissions -- make sure you entered the correct tag name",
   "failed to push to destination ",
+  // Singularity and Apptainer pulling an image (their `FATAL:` verdicts, cmd/internal/cli/pull.go and
+  // build), and Nextflow's report of such a pull: a container image's pull, over HTTPS or a registry
+  "while pulling from image from http(s):",
+  "while pulling image from oci registry:",
+  "while pulling library image:",
+  "while making image from oci registry:",
+  "failed to pull singularity image",
+  // Jib, which builds and pushes images itself (its Maven and Gradle plugins' classes name it)
+  "com.google.cloud.tools.jib",
 ];
 
 // Each only marks the log as Docker output: idempotent (`sets: []`), so once the log is known as

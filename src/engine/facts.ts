@@ -501,6 +501,10 @@ export const PROBES: Probe[] = [
     sets: [],
     known: baseImageKnown,
   },
+  // The classic builder's FROM with a platform the Dockerfile asks for, literally or as a variable's
+  // default (`FROM --platform=${TARGETPLATFORM:-linux/amd64} node`): the build asked for it, as with the
+  // flag (`--platform=$BUILDPLATFORM` alone names no platform: the builder's own, nothing foreign).
+  probe([" : from --platform="], /^step \d+(?:\/\d+)? : from\s+--platform=(?:\$\{\w+:-([^}\s]+)\}|([^\s$]+))\s/i, (m, s) => setPlatforms(s, m[1] ?? m[2])),
   {
     ...probe(["step 1/"], /^step 1\/\d+ : from\s+(?:--platform=\S+\s+)?(\S+)/i, (m, s) => {
       if (m[1] && !s.baseImage) s.baseImage = m[1];

@@ -43,8 +43,9 @@ export const REPAIR_LIMIT = 256 * 1024;
 // (V8 opens each part of its fatal report on a line of its own: `<--- Last few GCs --->`.)
 // (nor a message a carriage return overwrote, which opens with its last words: `': No such file or
 // directorye 'bash`, `: not found`, `: invalid option`; a wrap splits anywhere, these words start a line)
+// (nor a shell's prompt, `user@host:~/app$ docker …`: a command typed starts a line of its own)
 const NEW_LINE_START =
-  /^(?:$|\s|'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{2,62} {2,40}\| |[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
+  /^(?:$|\s|[\w.-]{1,40}@[\w.-]{1,63}:[^\n$#]{0,200}[$#] |'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{2,62} {2,40}\| |[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
 // Compose pads every service's name to the longest one's and adds ` | `: Compose v2 pads one blank more, so its
 // prefixes hold two blanks or more before the bar (NEW_LINE_START); v1's longest name keeps one, `dhis2-database | `,
 // the very shape a wrapped shell pipeline's chunk has (`ments.txt | xargs …`, `microsoft.asc | gpg --dearmor`).
