@@ -258,7 +258,8 @@ export class StepTracker {
     const fetching = out.has("pull") || out.has("push");
     // The daemon relaying a registry's answer (`500 … ("Get "https://host/v2/": x509 …")`) is the registry's.
     if (fetching) out.delete("daemon-api");
-    if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up")) out.add("container-start");
+    // (`docker exec` runs its command in a running container: its output is that container's, no build step's)
+    if (!kind && !fetching && (this.command === "run" || this.command === "start" || this.command === "create" || this.command === "up" || this.command === "exec")) out.add("container-start");
     // Docker 1.x named the container it could not start (`Cannot start container licode: failed to
     // create endpoint …`); the classic builder said the same of a RUN step's container, so only
     // outside a step.
