@@ -119,6 +119,14 @@ curl: (6) Could not resolve host: supervisor
     const d = top("[2019/01/09 17:06:01] [error] [plugins/in_tail/tail_fs.c:218 errno=28] No space left on device\ntail: inotify resources exhausted");
     expect(confident(d?.confidence)).toBe(false);
   });
+  it("names DNS from a failed lookup of a dotted host alone, at medium, but not a one-word service name", () => {
+    // (git's and composer's words in a running container: the resolver names its cause, the host is public)
+    expect(top("fatal: unable to access 'https://github.com/Boran/drupal-make1/': Could not resolve host: github.com")).toMatchObject({ ruleId: "network-failure", variant: "dns", confidence: "medium" });
+    expect(top("Error: getaddrinfo EAI_AGAIN registry.npmjs.org")).toMatchObject({ ruleId: "network-failure", variant: "dns", confidence: "medium" });
+    // (a Compose app looking up its database by service name: the app's config, not the network)
+    expect(confident(top("traduora_1  | Error: getaddrinfo ENOTFOUND mysqldb\ntraduora_1  |     at GetAddrInfoReqWrap.onlookup [as oncomplete] (dns.js:66:26)")?.confidence)).toBe(false);
+    expect(confident(top("Error: dial tcp: lookup db on 192.168.65.1:53: no such host")?.confidence)).toBe(false);
+  });
   it("gives a compiler's SIGKILL alone the out-of-memory answer at medium, its bare signal number nothing confident", () => {
     expect(top("cc1plus: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.")).toMatchObject({ ruleId: "build-out-of-memory", confidence: "medium" });
     expect(confident(top("  process didn't exit successfully: `rustc --crate-name syn src/lib.rs` (signal: 9)")?.confidence)).toBe(false);
