@@ -127,6 +127,20 @@ curl: (6) Could not resolve host: supervisor
     expect(confident(top("traduora_1  | Error: getaddrinfo ENOTFOUND mysqldb\ntraduora_1  |     at GetAddrInfoReqWrap.onlookup [as oncomplete] (dns.js:66:26)")?.confidence)).toBe(false);
     expect(confident(top("Error: dial tcp: lookup db on 192.168.65.1:53: no such host")?.confidence)).toBe(false);
   });
+  it("names the network from a package manager's failed download of a public host alone, not of a local service", () => {
+    expect(top("E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Could not connect to deb.debian.org:80 (151.101.2.132), connection timed out")).toMatchObject({ ruleId: "network-failure", variant: "package-manager-public", confidence: "medium" });
+    // (a health check of a container on the bridge network: the app there did not start)
+    expect(confident(top("curl: (7) Failed to connect to 172.17.0.2 port 3000 after 3080 ms: No route to host")?.confidence)).toBe(false);
+    expect(confident(top("requests.packages.urllib3.exceptions.MaxRetryError: HTTPConnectionPool(host='localhost', port=9997): Max retries exceeded with url: /v2/questions (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused',))")?.confidence)).toBe(false);
+  });
+  it("names a build's heap from V8's words under a build tool, not under a host's prompt nor in a running app", () => {
+    const heap = "<--- Last few GCs --->\n\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory";
+    expect(top(`> web@0.1.0 build\n> next build\n\nCreating an optimized production build ...\n${heap}`)).toMatchObject({ ruleId: "build-out-of-memory", variant: "node-heap-build-tool", confidence: "medium" });
+    // (the same build started at a host's shell prompt: no Docker involved)
+    expect(confident(top(`dev@laptop:~/web$ npm run build\n\n> web@0.1.0 build\n> next build\n${heap}`)?.confidence)).toBe(false);
+    // (a server's heap at run time names no build tool)
+    expect(confident(top(`api_1  | Listening on :3000\n${heap}`)?.confidence)).toBe(false);
+  });
   it("gives a compiler's SIGKILL alone the out-of-memory answer at medium, its bare signal number nothing confident", () => {
     expect(top("cc1plus: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.")).toMatchObject({ ruleId: "build-out-of-memory", confidence: "medium" });
     expect(confident(top("  process didn't exit successfully: `rustc --crate-name syn src/lib.rs` (signal: 9)")?.confidence)).toBe(false);

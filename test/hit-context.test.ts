@@ -183,12 +183,14 @@ error building image: error building stage: failed to execute command: waiting f
   });
 
   it("a builder's step lines near generic words make them the build's: buildah's `STEP 8: RUN`, kaniko's clocked lines", () => {
-    const gpg = "gpg: keyserver receive failed: No name\n...\nSTEP 8: RUN set -x && gpg --keyserver ha.pool.sks-keyservers.net --recv-keys 0E163286C20D07B9";
-    expect(diagnose(gpg).diagnoses[0]?.ruleId).toBe("network-failure");
-    expect(diagnose(gpg).diagnoses[0]?.confidence).not.toBe("low");
-    // (alone, and under a CI tool's own `Step 8: Run tests`, the same words stay unconfident)
-    expect(diagnose("gpg: keyserver receive failed: No name").diagnoses[0]?.confidence).toBe("low");
-    expect(diagnose("gpg: keyserver receive failed: No name\nStep 8: Run tests").diagnoses[0]?.confidence).toBe("low");
+    const timeout = "error: dial tcp 151.101.0.223:443: i/o timeout\n...\nSTEP 8: RUN go mod download";
+    expect(diagnose(timeout).diagnoses[0]?.ruleId).toBe("network-failure");
+    expect(diagnose(timeout).diagnoses[0]?.confidence).not.toBe("low");
+    // (alone, and under a CI tool's own `Step 8: Run tests`, the same generic words stay unconfident; a package
+    // manager's own failed download, gpg's keyserver lookup, names its cause alone: `names-cause`)
+    expect(diagnose("error: dial tcp 151.101.0.223:443: i/o timeout").diagnoses[0]?.confidence).toBe("low");
+    expect(diagnose("error: dial tcp 151.101.0.223:443: i/o timeout\nStep 8: Run tests").diagnoses[0]?.confidence).toBe("low");
+    expect(diagnose("gpg: keyserver receive failed: No name").diagnoses[0]?.confidence).toBe("medium");
     const kaniko = "Build Error: Out of Memory\nYour build job failed because it was out of memory.\n\napp | 18:47:21 INFO[1231] COPY . .\napp | 18:47:21 INFO[1231] Taking snapshot of files...";
     expect(diagnose(kaniko).diagnoses[0]?.ruleId).toBe("build-out-of-memory");
     expect(diagnose(kaniko).diagnoses[0]?.confidence).not.toBe("low");
