@@ -90,6 +90,8 @@ curl: (6) Could not resolve host: supervisor
   const scary: Array<[string, string]> = [
     ["a failing unit test that cannot reach its database", "FAILED tests/test_db.py::test_connect - ConnectionRefusedError: [Errno 111] Connection refused\n======= 1 failed, 41 passed in 3.12s ======="],
     ["a Jest test timing out on an HTTP call", "  ● api › fetches the user\n    FetchError: request to https://api.example.com/users/1 failed, reason: getaddrinfo ENOTFOUND api.example.com\nTests:       1 failed, 12 passed, 13 total"],
+    // (the same with a real public API: the test runner's report, not the reserved name, keeps it unconfident)
+    ["a Jest test whose HTTP call cannot resolve a public API", "  ● api › fetches the user\n    FetchError: request to https://api.github.com/users/octocat failed, reason: getaddrinfo ENOTFOUND api.github.com\nTests:       1 failed, 12 passed, 13 total"],
     ["a compiler error", "src/main.c:12:5: error: unknown type name 'uint8'\n   12 |     uint8 x = 0;\n      |     ^~~~~\nmake: *** [Makefile:8: main.o] Error 1"],
     ["a Node app crashing at run time", "<--- Last few GCs --->\nFATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory\nerror Command failed with exit code 134."],
     ["a Go service losing its upstream", "2024/05/01 10:00:00 rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp 10.0.0.5:9000: connect: connection refused\""],
@@ -140,6 +142,44 @@ curl: (6) Could not resolve host: supervisor
     expect(confident(top(`dev@laptop:~/web$ npm run build\n\n> web@0.1.0 build\n> next build\n${heap}`)?.confidence)).toBe(false);
     // (a server's heap at run time names no build tool)
     expect(confident(top(`api_1  | Listening on :3000\n${heap}`)?.confidence)).toBe(false);
+  });
+  it("keeps the names-cause answers away from a host's prompt, a test suite, a private address and a running server's heap", () => {
+    // (sudo at the prompts the first regex missed: Fedora's, macOS zsh's, oh-my-zsh's, and `sudo -E`)
+    for (const prompt of ["[me@fedora ~]$ sudo", "me@MacBook-Pro ~ % sudo", "➜  ~ sudo", "me@box:~$ sudo -E"])
+      expect(confident(top(`${prompt} apt-get update\nErr:1 http://archive.ubuntu.com/ubuntu jammy InRelease\n  Temporary failure resolving 'archive.ubuntu.com'`)?.confidence)).toBe(false);
+    // (a test that reached out: pytest's summary line)
+    expect(confident(top("FAILED tests/test_api.py::test_fetch - requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.github.com', port=443): Max retries exceeded with url: /repos/foo/bar (Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to establish a new connection: [Errno -3] Temporary failure in name resolution'))")?.confidence)).toBe(false);
+    // (Kubernetes' service names, CGNAT, link-local and IPv6 local addresses)
+    expect(confident(top("dial tcp: lookup redis.default.svc on 10.96.0.10:53: no such host")?.confidence)).toBe(false);
+    for (const addr of ["100.64.0.5", "169.254.169.254", "::1", "fd00::5"])
+      expect(confident(top(`curl: (7) Failed to connect to ${addr} port 8080 after 3001 ms: Connection timed out`)?.confidence)).toBe(false);
+    // (Go's refused resolver: `read: connection refused` after the addresses)
+    expect(top('dial tcp: lookup proxy.golang.org on 127.0.0.53:53: read udp 127.0.0.1:43254->127.0.0.53:53: read: connection refused')).toMatchObject({ ruleId: "network-failure", variant: "dns", confidence: "medium" });
+    const heap = "<--- Last few GCs --->\n\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory";
+    // (a server whose start script ran tsc, a Next.js server's webpack-runtime.js, webpack's dev server)
+    expect(confident(top(`> api@1.0.0 start\n> tsc && node dist/server.js\n\nServer listening on port 3000\n${heap}`)?.confidence)).toBe(false);
+    expect(confident(top(`> next start\n    at __webpack_require__ (/app/.next/server/webpack-runtime.js:33:42)\n${heap}`)?.confidence)).toBe(false);
+    expect(confident(top(`> webpack serve --mode development\nwebpack 5.88.0 compiled successfully in 5123 ms\n${heap}`)?.confidence)).toBe(false);
+    // (a build started at macOS's, oh-my-zsh's or PowerShell's prompt, on any drive)
+    for (const prompt of ["me@MacBook-Pro web % npm run build", "➜  web git:(main) ✗ yarn build", "PS D:\\repos\\web> npm run build"])
+      expect(confident(top(`${prompt}\n\n> web@0.1.0 build\n> vite build\n${heap}`)?.confidence)).toBe(false);
+  });
+  it("reads in Docker's output every resolver line the dns variant sets aside", () => {
+    // (a private zone or a sudo prompt excludes dns's names-cause reading, not the build's network failure)
+    expect(top(`$ sudo podman build .\nSTEP 3/5: RUN cargo fetch\n  [6] Couldn't resolve host name (Could not resolve host: mirror.lan)\nError: building at STEP "RUN cargo fetch": while running runtime: exit status 101`)).toMatchObject({ ruleId: "network-failure", confidence: "high" });
+    expect(top(`#9 [4/6] RUN composer install\n#9 3.22   curl error 6 while downloading https://satis.mycorp.internal/packages.json: Couldn't resolve host name\n#9 ERROR: process "/bin/sh -c composer install" did not complete successfully: exit code: 100`)).toMatchObject({ ruleId: "network-failure", confidence: "high" });
+  });
+  it("package-manager-public sets aside at least every line package-manager does, so it adds nothing in Docker's output", () => {
+    const rule = builtinEngine().rules.find((r) => r.rule.id === "network-failure")!.rule;
+    const pm = rule.variants!.find((v) => v.name === "package-manager")!.match;
+    const pub = rule.variants!.find((v) => v.name === "package-manager-public")!.match;
+    expect(pub.any).toEqual(pm.any);
+    expect(pub.keywords).toEqual(pm.keywords);
+    const key = (n: { pattern: string; within: number; side: string; sameStep: boolean; timed: boolean }) => JSON.stringify([n.pattern, n.within, n.side, n.sameStep, n.timed]);
+    const own = new Set(pub.notNear.map(key));
+    for (const n of pm.notNear) expect(own.has(key(n)), n.pattern).toBe(true);
+    expect(pub.unless).toEqual(expect.arrayContaining(pm.unless));
+    expect([pub.near, pub.context, pub.when, pub.notInRun]).toEqual([pm.near, pm.context, pm.when, pm.notInRun]);
   });
   it("gives a compiler's SIGKILL alone the out-of-memory answer at medium, its bare signal number nothing confident", () => {
     expect(top("cc1plus: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.")).toMatchObject({ ruleId: "build-out-of-memory", confidence: "medium" });
