@@ -17,7 +17,8 @@ let installed = "";
 
 /** The checkout as a fresh clone would have it: tracked and new (not ignored) files. */
 function copyCheckout(dest: string): void {
-  const list = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT }).toString("utf8").split("\0").filter(Boolean);
+  // (the list outgrew execFileSync's 1 MiB default as the fresh sets grew: thirteen thousand logs' paths)
+  const list = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).toString("utf8").split("\0").filter(Boolean);
   for (const f of list) {
     try {
       cpSync(join(ROOT, f), join(dest, f));
