@@ -395,14 +395,15 @@ export const PROBES: Probe[] = [
   },
   // The runtime's own failure around a RUN step's process, in the words only BuildKit's runc executor
   // prints: runc could not set the step's container up (`runc run failed: unable to start container
-  // process: error during container init: …`, old runc's `container init caused` in the step's output)
+  // process: error during container init: …`, or `waiting for init preliminary setup: …` when its child died
+  // before init, old runc's `container init caused` in the step's output)
   // or tear it down (`runc did not terminate successfully: exit status 1: unable to destroy container`).
   // The command never ran or had finished: what it printed is not the cause. Not a container start's
   // (`OCI runtime create failed: runc create failed: …`, Docker 17's `oci runtime error: …`, a GPU hook
   // at `docker run`), and not an exec error, a missing shell or a foreign binary, which come after init
   // and say `exec …`.
   {
-    ...probe(["runc run failed: unable to start container process", "container init caused", "unable to destroy container"], /\brunc run failed: unable to start container process: error during container init: (?!exec\b)|(?<!(?:OCI runtime (?:create|start) failed|oci runtime error): (?:runc (?:create|start) failed: )?)\bcontainer_linux\.go:\d+: starting container process caused:? \\?"?process_linux\.go:\d+: container init caused:? \\?"?(?!exec\b)|\brunc did not terminate successfully: exit status \d+: unable to destroy container\b/, (_m, s) => {
+    ...probe(["runc run failed: unable to start container process", "container init caused", "unable to destroy container"], /\brunc run failed: unable to start container process: (?:error during container init: (?!exec\b)|waiting for init preliminary setup: )|(?<!(?:OCI runtime (?:create|start) failed|oci runtime error): (?:runc (?:create|start) failed: )?)\bcontainer_linux\.go:\d+: starting container process caused:? \\?"?process_linux\.go:\d+: container init caused:? \\?"?(?!exec\b)|\brunc did not terminate successfully: exit status \d+: unable to destroy container\b/, (_m, s) => {
       s.conditions.add("runtime-failed");
     }),
     sets: ["runtime-failed"],
