@@ -254,6 +254,9 @@ const DMP_PREFIX = /^DOCKER> /;
 const RELAY_TAG = /^\[(?!(?:error|warn|warning|info|debug|fatal|trace|note|notice)\])[a-z][\w.-]{0,30}\] (?=(?:\[error\] )?(?:Step \d+(?:\/\d+)? : |-{1,3}> |Removing intermediate container |Successfully (?:built|tagged) |Sending build context to Docker daemon|The command '\/bin\/|#\d+ (?:\d+\.\d{1,3} |[1-9]\d{3}\. |\[|(?:DONE|ERROR|CACHED|CANCELED)\b|(?:resolve|sha256|extracting|transferring|naming|exporting|writing|pushing|load) )))/i;
 // glog/klog (kubelet, Kubernetes tools, Bazel's rules_docker): `E0509 12:49:10.359796   29034 file.go:194] `.
 const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] /;
+// pytest marks the lines of a failure's exception with `E` and a blank gutter (`E       docker.errors.DockerException: …`),
+// also behind a web log viewer's line number copied without its blank (`476E           requests.exceptions…`).
+const PYTEST_E = /^(?:\d{1,7})?E {2,}(?=\S)/;
 // Bazel's `--show_timestamps` before its own levels: `(21:51:08) ERROR: An error occurred during the fetch …`.
 const BAZEL_TIME = /^\(\d\d:\d\d:\d\d\) (?=(?:INFO|WARNING|ERROR|DEBUG|FATAL): )/;
 // Python's logging in its default format (`INFO:Docker Client:<line>`), as tools that drive Docker
@@ -334,6 +337,7 @@ export function cleanLine(raw: string): CleanLine {
   const pyLevel = PY_LOG_LEVEL.exec(text);
   if (pyLevel) text = text.slice(pyLevel[0].length);
   text = text.replace(KLOG_PREFIX, "");
+  if (text.charCodeAt(0) === 69 || (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48)) text = text.replace(PYTEST_E, "");
   // Programs quote with ‘…’ and “…” in a UTF-8 locale (wget, gcc, coreutils, GNU tar) and with
   // '…' and "…" in the C locale of most Dockerfiles: one wording, one pattern.
   // (Those quotes read back as Windows-1252 by a terminal or a forum, `â€˜bash\râ€™`, are the same quotes.)
