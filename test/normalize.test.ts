@@ -356,12 +356,16 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine('[10:12:09]E:\t [Step 2/3] [ERROR] Could not update repository "opam": rsync failed')).toMatchObject({ text: 'Could not update repository "opam": rsync failed', errorLevel: true });
   });
 
+  it("drops the Dev Containers CLI's millisecond stamp, not a bracketed word", () => {
+    expect(cleanLine("[6141 ms] Could not resolve Feature manifest for 'ghcr.io/a/b:1'.").text).toBe("Could not resolve Feature manifest for 'ghcr.io/a/b:1'.");
+    expect(cleanLine("[httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x").text).toBe("[httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x");
+  });
   it("drops pytest's `E` gutter, also behind a web viewer's glued line number, not a word that starts with E", () => {
     expect(cleanLine("E       docker.errors.DockerException: Error while fetching server API version").text).toBe("docker.errors.DockerException: Error while fetching server API version");
     expect(cleanLine("476E           requests.exceptions.ConnectionError: ('Connection aborted.', x)").text).toBe("requests.exceptions.ConnectionError: ('Connection aborted.', x)");
     expect(cleanLine("E: Unable to locate package foo").text).toBe("E: Unable to locate package foo");
     expect(cleanLine("Error: boom").text).toBe("Error: boom");
-    expect(cleanLine("E 1 file changed").text).toBe("E 1 file changed");
+    expect(cleanLine("EXPOSE  8080").text).toBe("EXPOSE  8080");
   });
   it("drops glog/klog's `E0509 12:49:10.359796  29034 file.go:194] ` prefix", () => {
     expect(cleanLine("E0509 12:49:10.359796   29034 kuberuntime_image.go:53] Pull image failed").text).toBe("Pull image failed");

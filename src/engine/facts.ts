@@ -436,8 +436,9 @@ export const PROBES: Probe[] = [
       if (/ubuntu-[\d.]+-arm|runs-on:\s*\S*arm/i.test(line)) state.armRunner = true;
     },
   },
-  probe(["detected host platform"], /detected host platform \(([^)\s]+)\)/i, (m, s) => {
-    s.hostPlatform = m[1];
+  // (also retyped `detectd`, or wrapped after `detected`: the next line opens with `host platform (linux/arm/v7) and …`)
+  probe(["detected host platform", "detectd host platform", "host platform ("], /\bdetecte?d host platform \(([^)\s]+)\)|^host platform \(([^)\s]+)\)(?= and no specific platform| ?$)/i, (m, s) => {
+    s.hostPlatform = m[1] ?? m[2];
   }),
   probe(["requested image's platform"], /requested image's platform \(([^)\s]+)\)/i, (m, s) => {
     s.imagePlatform = m[1];

@@ -255,8 +255,12 @@ const RELAY_TAG = /^\[(?!(?:error|warn|warning|info|debug|fatal|trace|note|notic
 // glog/klog (kubelet, Kubernetes tools, Bazel's rules_docker): `E0509 12:49:10.359796   29034 file.go:194] `.
 const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] /;
 // pytest marks the lines of a failure's exception with `E` and a blank gutter (`E       docker.errors.DockerException: …`),
-// also behind a web log viewer's line number copied without its blank (`476E           requests.exceptions…`).
+// also behind a web log viewer's line number copied without its blank (`476E           requests.exceptions…`). Only at the
+// line's start, not behind a BuildKit step's prefix: a `RUN pytest` that fails is the step's failure, read as such.
 const PYTEST_E = /^(?:\d{1,7})?E {2,}(?=\S)/;
+// The Dev Containers CLI (VS Code, Codespaces, `devcontainer build`) stamps each line of its log with the
+// milliseconds since it started: `[6141 ms] Could not resolve Feature manifest for …`.
+const DEVCONTAINER_MS = /^\[\d{1,9} ms\] /;
 // Bazel's `--show_timestamps` before its own levels: `(21:51:08) ERROR: An error occurred during the fetch …`.
 const BAZEL_TIME = /^\(\d\d:\d\d:\d\d\) (?=(?:INFO|WARNING|ERROR|DEBUG|FATAL): )/;
 // Python's logging in its default format (`INFO:Docker Client:<line>`), as tools that drive Docker
@@ -338,6 +342,7 @@ export function cleanLine(raw: string): CleanLine {
   if (pyLevel) text = text.slice(pyLevel[0].length);
   text = text.replace(KLOG_PREFIX, "");
   if (text.charCodeAt(0) === 69 || (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48)) text = text.replace(PYTEST_E, "");
+  if (text.startsWith("[") && text.includes(" ms] ")) text = text.replace(DEVCONTAINER_MS, "");
   // Programs quote with ‘…’ and “…” in a UTF-8 locale (wget, gcc, coreutils, GNU tar) and with
   // '…' and "…" in the C locale of most Dockerfiles: one wording, one pattern.
   // (Those quotes read back as Windows-1252 by a terminal or a forum, `â€˜bash\râ€™`, are the same quotes.)
