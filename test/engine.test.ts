@@ -238,6 +238,11 @@ describe("facts and templates", () => {
     expect(d.evidence[0]!.text).not.toMatch(/abcdef123456|ghp_a/);
   });
 
+  it("fills a fact named in the title, as in the summary", () => {
+    const d = engineOf(ruleData("r", { title: { en: "Boom on {{thing}}", zh: "{{thing}} 出错" } })).diagnose(`${DOCKER}boom widget`).diagnoses[0]!;
+    expect(d.title).toBe("Boom on widget");
+  });
+
   it("answers in Chinese when the paste around the log is Chinese", () => {
     const r = engineOf(ruleData("r")).diagnose(`${DOCKER}打包的时候报错了，请帮忙看看\nboom x`);
     expect(r.lang).toBe("zh");

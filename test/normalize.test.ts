@@ -359,6 +359,7 @@ describe("relayed prefixes and escapes", () => {
   it("drops the Dev Containers CLI's millisecond stamp, not a bracketed word", () => {
     expect(cleanLine("[6141 ms] Could not resolve Feature manifest for 'ghcr.io/a/b:1'.").text).toBe("Could not resolve Feature manifest for 'ghcr.io/a/b:1'.");
     expect(cleanLine("[httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x").text).toBe("[httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x");
+    expect(cleanLine("[54490 ms] [2024-06-05T23:55:45.836Z] [httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x").text).toBe("[httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x");
   });
   it("drops pytest's `E` gutter, also behind a web viewer's glued line number, not a word that starts with E", () => {
     expect(cleanLine("E       docker.errors.DockerException: Error while fetching server API version").text).toBe("docker.errors.DockerException: Error while fetching server API version");

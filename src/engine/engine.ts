@@ -547,7 +547,8 @@ export class RuleEngine {
     const d: Diagnosis = {
       ruleId: m.rule.id,
       family: m.rule.family ?? m.rule.id,
-      title: m.title[lang],
+      // (a title may name a fact, as a variant's `qemu-{{emuArch}}` does: filled like the summary)
+      title: fillTemplate(m.title[lang], safe),
       confidence,
       priority: m.priority,
       summary: fillTemplate(m.summary[lang], safe),

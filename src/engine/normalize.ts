@@ -342,7 +342,11 @@ export function cleanLine(raw: string): CleanLine {
   if (pyLevel) text = text.slice(pyLevel[0].length);
   text = text.replace(KLOG_PREFIX, "");
   if (text.charCodeAt(0) === 69 || (text.charCodeAt(0) <= 57 && text.charCodeAt(0) >= 48)) text = text.replace(PYTEST_E, "");
-  if (text.startsWith("[") && text.includes(" ms] ")) text = text.replace(DEVCONTAINER_MS, "");
+  if (text.startsWith("[") && text.includes(" ms] ")) {
+    text = text.replace(DEVCONTAINER_MS, "");
+    // (VS Code's log of the CLI puts its own stamp before the CLI's time: `[54490 ms] [2024-06-05T23:55:45.836Z] `)
+    if (text.startsWith("[")) text = text.replace(BRACKETED_TIMESTAMP, "");
+  }
   // Programs quote with ‘…’ and “…” in a UTF-8 locale (wget, gcc, coreutils, GNU tar) and with
   // '…' and "…" in the C locale of most Dockerfiles: one wording, one pattern.
   // (Those quotes read back as Windows-1252 by a terminal or a forum, `â€˜bash\râ€™`, are the same quotes.)
