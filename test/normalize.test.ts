@@ -361,6 +361,7 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("[httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x").text).toBe("[httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x");
     expect(cleanLine("[54490 ms] [2024-06-05T23:55:45.836Z] [httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x").text).toBe("[httpOci] 403: Failed to fetch bearer token for 'ghcr.io': x");
   });
+
   it("drops pytest's `E` gutter, also behind a web viewer's glued line number, not a word that starts with E", () => {
     expect(cleanLine("E       docker.errors.DockerException: Error while fetching server API version").text).toBe("docker.errors.DockerException: Error while fetching server API version");
     expect(cleanLine("476E           requests.exceptions.ConnectionError: ('Connection aborted.', x)").text).toBe("requests.exceptions.ConnectionError: ('Connection aborted.', x)");
