@@ -52,6 +52,14 @@ describe("rejoining terminal wraps", () => {
     expect(rejoinWrapped(cmake).text).toBe(cmake);
   });
 
+  it("keeps a line that opens with a Go source location its own, though it is as long as the line before", () => {
+    // (conda-forge/docker-images#115: Docker's pull status over runc's refusal, both 72 characters long)
+    const log =
+      'Status: Downloaded newer image for condaforge/linux-anvil-ppc64le:latest\nstandard_init_linux.go:190: exec user process caused "exec format error"';
+    expect(log.split("\n").map((l) => l.length)).toEqual([72, 72]);
+    expect(rejoinWrapped(log).text).toBe(log);
+  });
+
   it("joins a PowerShell error message word-wrapped before its position line, with a blank", () => {
     const paste = [
       "Step 8/21 : RUN powershell -Command \"iex ((New-Object System.Net.WebClient).DownloadString('https://chocolatey.org/install.ps1'))\"",
