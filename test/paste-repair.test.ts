@@ -60,6 +60,13 @@ describe("rejoining terminal wraps", () => {
     expect(rejoinWrapped(log).text).toBe(log);
   });
 
+  it("still joins runc's chain a browser wrapped after its colon, though the next part opens with a Go source location", () => {
+    // (nestybox/sysbox#384's line, wrapped at the blank before runc's location)
+    const line1 = "error: Error response from daemon: OCI runtime create failed: ";
+    const line2 = "container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: write sysctl key net.ipv4.ping_group_range: invalid argument: unknown";
+    expect(rejoinWrapped(`${line1}\n${line2}`).text).toBe(line1 + line2);
+  });
+
   it("joins a PowerShell error message word-wrapped before its position line, with a blank", () => {
     const paste = [
       "Step 8/21 : RUN powershell -Command \"iex ((New-Object System.Net.WebClient).DownloadString('https://chocolatey.org/install.ps1'))\"",

@@ -18,7 +18,8 @@
 //      its service prefix (`web-1  | …`; with one blank, `dhis2-database | …`, only a prefix that opens another
 //      line of the paste too: a pipeline's chunk, `ments.txt | xargs …`, has that shape), not a compiler's
 //      diagnostic (`file.go:9:2: …`, `file.c:12: error: …`; make's `build.make:158: target` cut
-//      inside a path is a wrap) (NEW_LINE_START below), and does not begin with the same
+//      inside a path is a wrap) (NEW_LINE_START below), nor, unless L ends a chain's `: ` (1b), a Go
+//      program's log location (`standard_init_linux.go:190: …`), and does not begin with the same
 //      eight characters as L when those hold a blank (a repeated head: syslog stamps, `npm ERR!`,
 //      a compose service's `app-1  |`); when only M's equal length says L was wrapped, the same
 //      eight characters without a blank are enough (one message printed twice).
@@ -45,7 +46,7 @@ export const REPAIR_LIMIT = 256 * 1024;
 // directorye 'bash`, `: not found`, `: invalid option`; a wrap splits anywhere, these words start a line)
 // (nor a shell's prompt, `user@host:~/app$ docker …`: a command typed starts a line of its own)
 const NEW_LINE_START =
-  /^(?:$|\s|[\w.-]{1,40}@[\w.-]{1,63}:(?:~|\/)[^\s$#]{0,200}[$#] |'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{2,62} {2,40}\| |[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: |[\w-]{1,60}\.go:\d+: )/;
+  /^(?:$|\s|[\w.-]{1,40}@[\w.-]{1,63}:(?:~|\/)[^\s$#]{0,200}[$#] |'?: (?:No such file or directory|not found|invalid (?:shell )?option|command not found|bad interpreter)|#\d|<--- |\d{4}[-/]\d\d[-/]\d\d|\d+\.\d+ |=>|\[|>|-|\$ |(?:ERROR|Error|error|WARN|WARNING|Warning|warning|INFO|DEBUG|FATAL|fatal|Caused by|hint|note|E|W|Get|Hit|Ign|Step \d+\/\d+|npm|yarn|pnpm|pip|go|docker|Successfully|Sending|Removing|Running|Traceback|panic|goroutine|exec)\b|[\w.-]+ exited with code \d+$|(?=[0-9_.-]{0,62}[a-z])[a-z0-9][a-z0-9_.-]{2,62} {2,40}\| |[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:(?:\d+:)? (?:(?:fatal )?error|warning|note|cannot|undefined|expected|no )\b|[\w./-]{1,200}\.[A-Za-z]{1,6}:\d+:\d+: )/;
 // Compose pads every service's name to the longest one's and adds ` | `: Compose v2 pads one blank more, so its
 // prefixes hold two blanks or more before the bar (NEW_LINE_START); v1's longest name keeps one, `dhis2-database | `,
 // the very shape a wrapped shell pipeline's chunk has (`ments.txt | xargs …`, `microsoft.asc | gpg --dearmor`).
@@ -116,8 +117,14 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   // hosted runner: …`): joined they would read `137The`, a word glued to a number; two lines. (Only a number of its
   // own: an identifier cut after its digit, `…s3.model.S3` over `Exception: …`, is one word wrapped.)
   if (NUMBER_END.test(line) && CAPITALISED_WORD.test(next)) return false;
-  return !NEW_LINE_START.test(cutAtBlank ? next.slice(1) : next);
+  const rest = cutAtBlank ? next.slice(1) : next;
+  // (a Go program's `log` line, `standard_init_linux.go:190: …`, opens a line of its own when only a width says
+  // "wrapped"; not after a chain's `: `, where runc's chains go on with the same shape: `OCI runtime create failed: `
+  // over `container_linux.go:380: starting container process caused: …` is one message a browser wrapped)
+  if (!chain && GO_LOCATION_START.test(rest)) return false;
+  return !NEW_LINE_START.test(rest);
 }
+const GO_LOCATION_START = /^[\w-]{1,60}\.go:\d+: /;
 const NUMBER_END = /(?<![\w.])\d+$/;
 const CAPITALISED_WORD = /^[A-Z][a-z]{1,30}[ ,:]/;
 
