@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RuleLoadError } from "../src/rules/errors.js";
 import { loadRuleDir, loadRules } from "../src/rules/load.js";
+import { stringify } from "yaml";
 import { ruleData, ruleDir } from "./helpers/rules.js";
 
 function loadError(dir: string): string {
@@ -27,6 +28,16 @@ describe("rule files", () => {
     const msg = loadError(ruleDir({ "r1.yaml": ruleData("r1", { confidence: "certain" }), "r2.yaml": ruleData("r2", { summary: { en: "only English" } }) }));
     expect(msg).toMatch(/r1\.yaml: rule "r1", field confidence: /);
     expect(msg).toMatch(/r2\.yaml: rule "r2", field summary\.zh: /);
+  });
+
+  it("join a folded Chinese text's lines without a blank between two Chinese characters, keeping blanks beside Latin text", () => {
+    // (YAML's `>-` joins lines with a blank: `凭据。` over `用该账号` became `凭据。 用该账号`)
+    const yaml = stringify(ruleData("folded")).replace(/^summary:\n(?:  .*\n)+/m, "summary:\n  en: Sign in.\n  zh: >-\n    请求里没有带凭据。\n    用该账号登录 docker：它在 Docker Desktop 里\n    （设置）\n");
+    const rule = loadRuleDir(ruleDir({ "folded.yaml": yaml }), false)[0]!.rule;
+    expect(rule.summary.zh).toBe("请求里没有带凭据。用该账号登录 docker：它在 Docker Desktop 里（设置）");
+    // and no built-in rule's Chinese keeps such a blank
+    const gap = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef] [\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/u;
+    for (const { rule: r } of loadRules()) expect(r.summary.zh, r.id).not.toMatch(gap);
   });
 
   it("need at least three examples that match and two near-misses", () => {

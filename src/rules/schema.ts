@@ -54,7 +54,14 @@ const regexSource = z
     }
   });
 
-const text = z.object({ en: z.string().min(1), zh: z.string().min(1) }).strict();
+// YAML's folded scalars (`>-`) join a text's lines with a blank, which Chinese never puts between two of its
+// characters or its full-width punctuation (`凭据。 用` reads `凭据。用`); a blank beside Latin text stays.
+const CJK_GAP = /([\u3000-\u303f\u3400-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])/gu;
+const zhText = z
+  .string()
+  .min(1)
+  .transform((s) => s.replace(CJK_GAP, "$1"));
+const text = z.object({ en: z.string().min(1), zh: zhText }).strict();
 export type LocalText = z.infer<typeof text>;
 
 const near = z
