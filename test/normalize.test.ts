@@ -301,6 +301,16 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("** (Mix) Could not compile").text).toBe("** (Mix) Could not compile");
   });
 
+  it("drops a chat's inline-code backticks on a pasted line that opens with one, not a program's own backticks", () => {
+    // (https://github.com/ihuaylupo/manning-smia/issues/4: the level and the exit code marked up as code)
+    expect(cleanLine("`[ERROR]` The command '/bin/sh -c apk update' returned a non-zero code: `127`").text).toBe("The command '/bin/sh -c apk update' returned a non-zero code: 127");
+    expect(cleanLine("`ERROR: Service 'build-bundle' failed to build : Build failed`").text).toBe("ERROR: Service 'build-bundle' failed to build : Build failed");
+    // (a program quoting with backticks mid-line keeps them: nerdctl's FATA line, cargo's `failed to fetch`)
+    expect(cleanLine("FATA[0000] `buildctl` needs to be installed and `buildkitd` needs to be running").text).toBe("`buildctl` needs to be installed and `buildkitd` needs to be running");
+    expect(cleanLine("error: failed to fetch `https://github.com/rust-lang/crates.io-index`").text).toBe("error: failed to fetch `https://github.com/rust-lang/crates.io-index`");
+    expect(cleanLine("```").text).toBe("");
+  });
+
   it("drops an issue editor's italics around a pasted block, only as a pair", () => {
     const pasted = "_ERROR [internal] load metadata for docker.io/library/ubuntu:focal-\nfailed to create LLB definition: docker.io/library/ubuntu:focal-: not found_";
     expect(prepareText(pasted)).toBe("ERROR [internal] load metadata for docker.io/library/ubuntu:focal-\nfailed to create LLB definition: docker.io/library/ubuntu:focal-: not found");

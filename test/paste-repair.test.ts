@@ -175,6 +175,13 @@ describe("rejoining terminal wraps", () => {
     // (a width-cut number, or a word cut after a digit, still joins)
     expect(isWrapBreak(undefined, "x".repeat(79) + "1", "37 more lines")).toBe(true);
     expect(isWrapBreak(undefined, "x".repeat(79) + "1", "abc")).toBe(true);
+    // a quoted value that ends the line and a capitalised word that opens the next are two lines too (apt's
+    // `E: Repository … changed its 'Suite' value from … to 'oldstable-updates'`, 140 characters, over the verdict)
+    const suite = "E: Repository 'http://deb.debian.org/debian buster-updates InRelease' changed its 'Suite' value from 'stable-updates' to 'oldstable-updates'";
+    expect(suite).toHaveLength(140);
+    expect(isWrapBreak(undefined, suite, "The command '/bin/sh -c sudo apt-get update'")).toBe(false);
+    // (a word cut right after an apostrophe, `doesn'` over `t …`, still joins)
+    expect(isWrapBreak(undefined, "x".repeat(73) + " doesn'", "t exist in the registry")).toBe(true);
     // (an identifier cut after its digit is one word wrapped: `…model.S3` over `Exception: …`)
     expect(isWrapBreak(undefined, "#14 41.27 Caused by: software.amazon.awssdk.services.s3.model.S3".padStart(80, "x"), "Exception: The AWS Access Key Id you provided does not exist")).toBe(true);
   });

@@ -191,6 +191,8 @@ const QUOTE = /^ ?(?:> ?)+/;
 // A chat or issue editor's bold left around a pasted line (`**ERROR: unsatisfiable constraints:`);
 // not make's `***` nor a list's `* `.
 const MD_BOLD = /^\*\*(?=[A-Za-z])|(?<=\S)\*\*$/g;
+/** One backtick span at a blank's edge (`x`, `127`), as chat and issue editors mark inline code. */
+const INLINE_CODE = /(^|\s)`([^`\n]{1,400}?)`(?=\s|$|[.,;:])/g;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
 const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
 // (and around an image's name as a translated page shows it: `pull access denied for adilinden / rpi-ffmpeg,`)
@@ -299,6 +301,10 @@ export function cleanLine(raw: string): CleanLine {
     text = text.replace(SGR_REMNANT, "");
   }
   text = text.trimStart();
+  // A chat's inline code: a pasted line that opens with a backtick span (`` `[ERROR]` The command … `127` ``) was
+  // marked up by the person who pasted it; its spans' backticks are not the program's. (Only a line that opens so:
+  // cargo's `failed to fetch `https://…`` and nerdctl's ``FATA[0000] `buildctl` needs …`` quote with backticks themselves.)
+  if (text.charCodeAt(0) === 96 && !text.startsWith("```")) text = text.replace(INLINE_CODE, "$1$2");
   const ts = GH_TIMESTAMP.exec(text);
   if (ts) {
     github = true;

@@ -117,6 +117,9 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   // hosted runner: …`): joined they would read `137The`, a word glued to a number; two lines. (Only a number of its
   // own: an identifier cut after its digit, `…s3.model.S3` over `Exception: …`, is one word wrapped.)
   if (NUMBER_END.test(line) && CAPITALISED_WORD.test(next)) return false;
+  // The same after a quoted value that closes the line (apt's `… from 'stable' to 'oldstable'` over the classic
+  // builder's `The command '/bin/sh -c …'`): a wrap inside prose leaves a blank, never a quote glued to a word.
+  if (QUOTE_END.test(line) && CAPITALISED_WORD.test(next)) return false;
   const rest = cutAtBlank ? next.slice(1) : next;
   // (a Go program's `log` line, `standard_init_linux.go:190: …`, opens a line of its own when only a width says
   // "wrapped"; not after a chain's `: `, where runc's chains go on with the same shape: `OCI runtime create failed: `
@@ -126,6 +129,7 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
 }
 const GO_LOCATION_START = /^[\w-]{1,60}\.go:\d+: /;
 const NUMBER_END = /(?<![\w.])\d+$/;
+const QUOTE_END = /[\w.)\]-]['"]$/;
 const CAPITALISED_WORD = /^[A-Z][a-z]{1,30}[ ,:]/;
 
 /** Rule 1b's shape: the line ends in a colon or comma and one blank (the byte path checks the same bytes). */
