@@ -180,6 +180,11 @@ describe("rejoining terminal wraps", () => {
     const suite = "E: Repository 'http://deb.debian.org/debian buster-updates InRelease' changed its 'Suite' value from 'stable-updates' to 'oldstable-updates'";
     expect(suite).toHaveLength(140);
     expect(isWrapBreak(undefined, suite, "The command '/bin/sh -c sudo apt-get update'")).toBe(false);
+    // a BuildKit tty row padded to the terminal's width ends in its duration: whole, whatever opens the next line
+    // (Compose v2's bare `failed to solve: …` under it, https://github.com/coder2j/airflow-docker/issues/3)
+    const row = " => => transferring dockerfile: 2B".padEnd(176) + "0.0s";
+    expect(row).toHaveLength(180);
+    expect(isWrapBreak(undefined, row, "failed to solve: failed to read dockerfile")).toBe(false);
     // (a word cut right after an apostrophe, `doesn'` over `t …`, still joins)
     expect(isWrapBreak(undefined, "x".repeat(73) + " doesn'", "t exist in the registry")).toBe(true);
     // (an identifier cut after its digit is one word wrapped: `…model.S3` over `Exception: …`)

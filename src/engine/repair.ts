@@ -120,6 +120,9 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
   // The same after a quoted value that closes the line (apt's `… from 'stable' to 'oldstable'` over the classic
   // builder's `The command '/bin/sh -c …'`): a wrap inside prose leaves a blank, never a quote glued to a word.
   if (QUOTE_END.test(line) && CAPITALISED_WORD.test(next)) return false;
+  // BuildKit's tty rows are padded to the terminal's width and end in their step's duration (`=> => transferring
+  // dockerfile: 2B      0.0s`): a row that ends so is whole, whatever follows (Compose's bare `failed to solve: …`).
+  if (!chain && (line.startsWith("=> ") || line.startsWith(" => ")) && TTY_ROW_END.test(line)) return false;
   const rest = cutAtBlank ? next.slice(1) : next;
   // (a Go program's `log` line, `standard_init_linux.go:190: …`, opens a line of its own when only a width says
   // "wrapped"; not after a chain's `: `, where runc's chains go on with the same shape: `OCI runtime create failed: `
@@ -130,6 +133,7 @@ export function isWrapBreak(prev: string | undefined, line: string, next: string
 const GO_LOCATION_START = /^[\w-]{1,60}\.go:\d+: /;
 const NUMBER_END = /(?<![\w.])\d+$/;
 const QUOTE_END = /[\w.)\]-]['"]$/;
+const TTY_ROW_END = / {2}\d{1,5}\.\ds$/;
 const CAPITALISED_WORD = /^[A-Z][a-z]{1,30}[ ,:]/;
 
 /** Rule 1b's shape: the line ends in a colon or comma and one blank (the byte path checks the same bytes). */
