@@ -309,6 +309,8 @@ describe("relayed prefixes and escapes", () => {
     expect(cleanLine("FATA[0000] `buildctl` needs to be installed and `buildkitd` needs to be running").text).toBe("`buildctl` needs to be installed and `buildkitd` needs to be running");
     expect(cleanLine("error: failed to fetch `https://github.com/rust-lang/crates.io-index`").text).toBe("error: failed to fetch `https://github.com/rust-lang/crates.io-index`");
     expect(cleanLine("```").text).toBe("");
+    // (a line the paster wrapped whole, with the program's own span inside: that span is the program's)
+    expect(cleanLine("`#5 0.3 /bin/sh: 1: `foo`: not found`").text).toBe("`#5 0.3 /bin/sh: 1: `foo`: not found`");
   });
 
   it("drops an issue editor's italics around a pasted block, only as a pair", () => {

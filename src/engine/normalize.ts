@@ -193,6 +193,8 @@ const QUOTE = /^ ?(?:> ?)+/;
 const MD_BOLD = /^\*\*(?=[A-Za-z])|(?<=\S)\*\*$/g;
 /** One backtick span at a blank's edge (`x`, `127`), as chat and issue editors mark inline code. */
 const INLINE_CODE = /(^|\s)`([^`\n]{1,400}?)`(?=\s|$|[.,;:])/g;
+/** The same span opening the line: without it the line's first backtick is no markup's. */
+const INLINE_CODE_OPENS = /^`[^`\n]{1,400}?`(?=\s|$|[.,;:])/;
 // Issue editors and translators put blanks around slashes: `linux / arm64 / v8` is a platform.
 const SPACED_PLATFORM = /\b(linux|windows|darwin|freebsd) \/ (amd64|arm64|arm|386|ppc64le|s390x|riscv64|mips64le|loong64)\b(?: \/ (v\d))?/gi;
 // (and around an image's name as a translated page shows it: `pull access denied for adilinden / rpi-ffmpeg,`)
@@ -304,7 +306,8 @@ export function cleanLine(raw: string): CleanLine {
   // A chat's inline code: a pasted line that opens with a backtick span (`` `[ERROR]` The command … `127` ``) was
   // marked up by the person who pasted it; its spans' backticks are not the program's. (Only a line that opens so:
   // cargo's `failed to fetch `https://…`` and nerdctl's ``FATA[0000] `buildctl` needs …`` quote with backticks themselves.)
-  if (text.charCodeAt(0) === 96 && !text.startsWith("```")) text = text.replace(INLINE_CODE, "$1$2");
+  // (A first backtick that opens no span, `` `#5 0.3 sh: 1: `foo`: not found` ``, marks the whole line: the spans inside are the program's.)
+  if (text.charCodeAt(0) === 96 && INLINE_CODE_OPENS.test(text)) text = text.replace(INLINE_CODE, "$1$2");
   const ts = GH_TIMESTAMP.exec(text);
   if (ts) {
     github = true;
