@@ -302,15 +302,18 @@ describe("relayed prefixes and escapes", () => {
   });
 
   it("drops a chat's inline-code backticks on a pasted line that opens with one, not a program's own backticks", () => {
-    // (https://github.com/ihuaylupo/manning-smia/issues/4: the level and the exit code marked up as code)
-    expect(cleanLine("`[ERROR]` The command '/bin/sh -c apk update' returned a non-zero code: `127`").text).toBe("The command '/bin/sh -c apk update' returned a non-zero code: 127");
-    expect(cleanLine("`ERROR: Service 'build-bundle' failed to build : Build failed`").text).toBe("ERROR: Service 'build-bundle' failed to build : Build failed");
-    // (a program quoting with backticks mid-line keeps them: nerdctl's FATA line, cargo's `failed to fetch`)
-    expect(cleanLine("FATA[0000] `buildctl` needs to be installed and `buildkitd` needs to be running").text).toBe("`buildctl` needs to be installed and `buildkitd` needs to be running");
-    expect(cleanLine("error: failed to fetch `https://github.com/rust-lang/crates.io-index`").text).toBe("error: failed to fetch `https://github.com/rust-lang/crates.io-index`");
-    expect(cleanLine("```").text).toBe("");
-    // (a line the paster wrapped whole, with the program's own span inside: that span is the program's)
-    expect(cleanLine("`#5 0.3 /bin/sh: 1: `foo`: not found`").text).toBe("`#5 0.3 /bin/sh: 1: `foo`: not found`");
+    const cases: Array<[string, string]> = [
+      // (https://github.com/ihuaylupo/manning-smia/issues/4: the level and the exit code marked up as code)
+      ["`[ERROR]` The command '/bin/sh -c apk update' returned a non-zero code: `127`", "The command '/bin/sh -c apk update' returned a non-zero code: 127"],
+      ["`ERROR: Service 'build-bundle' failed to build : Build failed`", "ERROR: Service 'build-bundle' failed to build : Build failed"],
+      // (a program quoting with backticks mid-line keeps them: nerdctl's FATA line, cargo's `failed to fetch`)
+      ["FATA[0000] `buildctl` needs to be installed", "`buildctl` needs to be installed"],
+      ["error: failed to fetch `https://github.com/rust-lang/crates.io-index`", "error: failed to fetch `https://github.com/rust-lang/crates.io-index`"],
+      ["```", ""],
+      // (a line the paster wrapped whole, with the program's own span inside: that span is the program's)
+      ["`#5 0.3 /bin/sh: 1: `foo`: not found`", "`#5 0.3 /bin/sh: 1: `foo`: not found`"],
+    ];
+    for (const [raw, want] of cases) expect(cleanLine(raw).text, raw).toBe(want);
   });
 
   it("drops an issue editor's italics around a pasted block, only as a pair", () => {
