@@ -504,9 +504,12 @@ describe("make's EPERM: the Alpine answer only with an Alpine image in sight", (
   it("names musl next to musl or an Alpine image, not next to a host merely named alpine", () => {
     const top = (log: string) => diagnose(log).diagnoses[0];
     expect(top("+ make all 'TARGET=linux-musl'\nmake: /bin/sh: Operation not permitted")).toMatchObject({ ruleId: "engine-seccomp-outdated", variant: "musl-faccessat2-alpine", confidence: "medium" });
-    // (the words still name the refused call: every public log of them in the fresh sets was this engine, so the
-    // answer is medium, in the wording that names no C library)
-    expect(top("$ ssh build@alpine-builder.example.com make\nmake: /bin/sh: Operation not permitted")).toMatchObject({ ruleId: "engine-seccomp-outdated", variant: "musl-faccessat2", confidence: "medium" });
+    // (the words alone name the refused call: every public log of them in the fresh sets was this engine, so a bare
+    // paste is medium, in the wording that names no C library)
+    expect(top("make: /bin/sh: Operation not permitted\nmake: *** [Makefile:208: php_imap.lo] Error 127")).toMatchObject({ ruleId: "engine-seccomp-outdated", variant: "musl-faccessat2", confidence: "medium" });
+    // (but a user's prompt that ran make on a host, here or over ssh, is no container: other refusals say EPERM there)
+    expect(top("$ ssh build@alpine-builder.example.com make\nmake: /bin/sh: Operation not permitted")).toMatchObject({ ruleId: "engine-seccomp-outdated", variant: "musl-faccessat2-generic", confidence: "low" });
+    expect(top("jane@MacBook-Pro myproj % make tools\nmake: ./bin/golangci-lint: Operation not permitted\nmake: *** [tools] Error 127")?.confidence).toBe("low");
   });
 });
 
